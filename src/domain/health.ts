@@ -1,0 +1,124 @@
+/**
+ * The health rules of SPEC section 3, as pure functions of the facts and `now`.
+ *
+ * Boundaries are inclusive on the "still fine" side, exactly as the spec writes them:
+ * a report is fresh while `now - lastHealthAt <= every + grace`, and an event counts while
+ * `now - lastEventAt <= window`. So each state changes at the first millisecond after its deadline,
+ * and `deadline` below is that millisecond: the worker re-evaluates a solution no earlier than it.
+ */
+import { formatDuration } from './duration.js';
+import type { Cadence, HealthFacts, HealthState } from './model.js';
+
+export interface HealthPolicy extends Cadence {
+  /** The seed's no-data window (14 days by default). */
+  silenceWindow: number;
+  /** Consecutive unhealthy reports needed before the state is Unhealthy (flapping control). */
+  unhealthyThreshold: number;
+}
+
+export interface Evaluation {
+  state: HealthState;
+  /** Why, in words a security engineer reads at a glance. */
+  reason: string;
+  /** When the next health report is expected, if the solution has reported before. */
+  nextDueAt: number | null;
+  /** The first instant at which the state changes if nothing new arrives; null when only new input changes it. */
+  deadline: number | null;
+}
+
+export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number): Evaluation {
+  const { every, grace, silenceWindow: window } = policy;
+
+  if (facts.lastHealthAt !== null && facts.lastHealthStatus !== null) {
+    const age = now - facts.lastHealthAt;
+    const nextDueAt = facts.lastHealthAt + every;
+    const expected = `expected every ${formatDuration(every)}`;
+    if (age > every + grace) {
+      return {
+        state: 'stopped_reporting',
+        reason: `last health report ${formatDuration(age)} ago, ${expected}`,
+        nextDueAt,
+        deadline: null,
+      };
+    }
+    const deadline = facts.lastHealthAt + every + grace + 1;
+    if (facts.lastHealthStatus === 'healthy') {
+      return { state: 'healthy', reason: `healthy report ${formatDuration(age)} ago`, nextDueAt, deadline };
+    }
+    const streak = facts.unhealthyStreak;
+    const threshold = Math.max(1, policy.unhealthyThreshold);
+    if (streak >= threshold) {
+      const count = streak === 1 ? 'unhealthy report' : `${streak} unhealthy reports in a row, last`;
+      return { state: 'unhealthy', reason: `${count} ${formatDuration(age)} ago`, nextDueAt, deadline };
+    }
+    return {
+      state: 'healthy',
+      reason: `${streak} of ${threshold} unhealthy reports needed before alerting, last ${formatDuration(age)} ago`,
+      nextDueAt,
+      deadline,
+    };
+  }
+
+  // No health data: the seed's 14-day rule.
+  if (facts.lastEventAt !== null) {
+    const age = now - facts.lastEventAt;
+    if (age <= window) {
+      return {
+        state: 'not_reported',
+        reason: `no health data; last event ${formatDuration(age)} ago`,
+        nextDueAt: null,
+        deadline: facts.lastEventAt + window + 1,
+      };
+    }
+    return {
+      state: 'stopped_reporting',
+      reason: `no health data and no event in ${formatDuration(window)}; last event ${formatDuration(age)} ago`,
+      nextDueAt: null,
+      deadline: null,
+    };
+  }
+  const connectedFor = now - facts.connectedAt;
+  if (connectedFor > window) {
+    return {
+      state: 'stopped_reporting',
+      reason: `no health data and no event since it was connected ${formatDuration(connectedFor)} ago`,
+      nextDueAt: null,
+      deadline: null,
+    };
+  }
+  return {
+    state: 'not_reported',
+    reason: `connected ${formatDuration(connectedFor)} ago, waiting for its first report (still deploying?)`,
+    nextDueAt: null,
+    deadline: facts.connectedAt + window + 1,
+  };
+}
+
+/** The policy for one solution: its own cadence where set, the global defaults elsewhere. */
+export function policyFor(
+  solution: { every?: number; grace?: number; unhealthyThreshold?: number },
+  defaults: HealthPolicy,
+): HealthPolicy {
+  return {
+    every: solution.every ?? defaults.every,
+    grace: solution.grace ?? defaults.grace,
+    silenceWindow: defaults.silenceWindow,
+    unhealthyThreshold: solution.unhealthyThreshold ?? defaults.unhealthyThreshold,
+  };
+}
+
+/**
+ * Which flips are worth a Slack message. Into Unhealthy or Stopped reporting opens (or escalates) an
+ * incident; leaving those states for Healthy or Not reported resolves it. Not reported -> Healthy is the
+ * normal end of a deployment and says nothing.
+ */
+export type FlipKind = 'incident' | 'escalation' | 'recovery' | 'quiet';
+
+export function flipKind(from: HealthState, to: HealthState): FlipKind {
+  const wasBad = from === 'unhealthy' || from === 'stopped_reporting';
+  const isBad = to === 'unhealthy' || to === 'stopped_reporting';
+  if (isBad && wasBad) return 'escalation';
+  if (isBad) return 'incident';
+  if (wasBad) return 'recovery';
+  return 'quiet';
+}

@@ -1,0 +1,30 @@
+/** Fixed-window request counting in Redis, shared by every web process. Keys expire with their window. */
+import { AppError } from '../errors.js';
+import type { StorageContext } from '../storage/context.js';
+
+export class RateLimiter {
+  constructor(
+    private readonly ctx: StorageContext,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Counts one hit for `subject`; throws 429 with Retry-After once `limit` is passed in this window. */
+  async hit(subject: string, limit: number, now: number): Promise<void> {
+    const window = Math.floor(now / this.windowMs);
+    const [count, pttl] = (await this.ctx.scripts.run(
+      'rateHit',
+      [this.ctx.keys.rate(subject, window)],
+      [this.windowMs],
+    )) as [number, number];
+    if (count > limit) {
+      throw new AppError('secsol_rate_limited', 'too many requests', {
+        retryAfterSec: Math.max(1, Math.ceil(pttl / 1000)),
+      });
+    }
+  }
+
+  async count(subject: string, now: number): Promise<number> {
+    const window = Math.floor(now / this.windowMs);
+    return Number((await this.ctx.redis.get(this.ctx.keys.rate(subject, window))) ?? 0);
+  }
+}

@@ -1,0 +1,138 @@
+/** The admin API, for automation: list, inspect, create, rotate, delete, and decide enrollments. */
+
+import type { HealthPolicy } from '../../domain/health.js';
+import { evaluate, policyFor } from '../../domain/health.js';
+import { AppError } from '../../errors.js';
+import type { SolutionService } from '../../services/solution-service.js';
+import type { FlipRepository } from '../../storage/flip-repository.js';
+import type { SolutionRecord } from '../../storage/solution-record.js';
+import type { SolutionRepository } from '../../storage/solution-repository.js';
+import type { Authenticator } from '../auth.js';
+import { API_BODY_LIMIT, parseJsonBody, readBody } from '../body.js';
+import { sendJson } from '../respond.js';
+import type { Router } from '../router.js';
+import { createSolutionBody, validate } from '../schemas.js';
+import { enrollmentIdParam, solutionIdParam } from './params.js';
+
+export interface AdminRouteDeps {
+  auth: Authenticator;
+  service: SolutionService;
+  solutions: SolutionRepository;
+  flips: FlipRepository;
+  adminToken?: string;
+  defaults: HealthPolicy;
+  now: () => number;
+}
+
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+/** A solution as the API shows it: its configuration plus its state judged now. */
+export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: number) {
+  const s = rec.solution;
+  const policy = policyFor(s, defaults);
+  const judged = s.lifecycle === 'connected' ? evaluate(rec.facts, policy, now) : null;
+  return {
+    id: s.id,
+    name: s.name,
+    vendor: s.vendor,
+    family: s.family,
+    source: s.source,
+    description: s.description ?? null,
+    consoleUrl: s.consoleUrl ?? null,
+    owner: s.owner ?? null,
+    alertChannel: s.alertChannel ?? null,
+    linkedResources: s.linkedResources,
+    lifecycle: s.lifecycle,
+    expectedEvery: policy.every,
+    grace: policy.grace,
+    unhealthyThreshold: policy.unhealthyThreshold,
+    state: judged?.state ?? null,
+    reason: judged?.reason ?? null,
+    lastHealthAt: iso(rec.facts.lastHealthAt),
+    lastHealthStatus: rec.facts.lastHealthStatus,
+    lastEventAt: iso(rec.facts.lastEventAt),
+    nextDueAt: iso(judged?.nextDueAt),
+    connectedAt: iso(s.connectedAt),
+    createdAt: iso(s.createdAt),
+    snoozedUntil:
+      rec.snoozedUntil === undefined
+        ? null
+        : rec.snoozedUntil === Infinity
+          ? 'recovered'
+          : iso(rec.snoozedUntil),
+    version: s.version,
+  };
+}
+
+export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
+  const admin = (req: Parameters<Authenticator['requireSecret']>[0]) =>
+    deps.auth.requireSecret(req, deps.adminToken, 'admin');
+
+  router.add('GET', '/api/v1/solutions', async ({ req, res }) => {
+    await admin(req);
+    const now = deps.now();
+    const all = await deps.solutions.list();
+    all.sort((a, b) => a.solution.id.localeCompare(b.solution.id));
+    sendJson(res, 200, { solutions: all.map((r) => solutionView(r, deps.defaults, now)) });
+  });
+
+  router.add('POST', '/api/v1/solutions', async ({ req, res }) => {
+    await admin(req);
+    const body = validate(createSolutionBody, parseJsonBody(req, await readBody(req, API_BODY_LIMIT)));
+    const { solution, token } = await deps.service.createConnected(
+      { ...body, every: body.expectedEvery, grace: body.grace },
+      'admin-api',
+    );
+    sendJson(res, 201, { id: solution.id, token });
+  });
+
+  router.add('GET', '/api/v1/solutions/:id', async ({ req, res, params }) => {
+    await admin(req);
+    const id = solutionIdParam(params);
+    const rec = await deps.solutions.get(id);
+    if (!rec) throw new AppError('secsol_not_found', 'no such solution');
+    const flips = await deps.flips.recent(id, 20);
+    sendJson(res, 200, {
+      ...solutionView(rec, deps.defaults, deps.now()),
+      flips: flips.map((f) => ({
+        id: f.id,
+        from: f.from,
+        to: f.to,
+        at: iso(f.at),
+        reason: f.reason,
+        delivery: f.delivery,
+      })),
+    });
+  });
+
+  router.add('POST', '/api/v1/solutions/:id/token', async ({ req, res, params }) => {
+    await admin(req);
+    const token = await deps.service.rotateToken(solutionIdParam(params), 'admin-api');
+    if (!token) throw new AppError('secsol_not_found', 'no such solution');
+    sendJson(res, 200, { token });
+  });
+
+  router.add('DELETE', '/api/v1/solutions/:id', async ({ req, res, params }) => {
+    await admin(req);
+    if (!(await deps.service.delete(solutionIdParam(params), 'admin-api'))) {
+      throw new AppError('secsol_not_found', 'no such solution');
+    }
+    res.writeHead(204).end();
+  });
+
+  for (const [verb, decision] of [
+    ['approve', 'approved'],
+    ['deny', 'denied'],
+  ] as const) {
+    router.add('POST', `/api/v1/enroll/:enrollmentId/${verb}`, async ({ req, res, params }) => {
+      await admin(req);
+      const result = await deps.service.decide(enrollmentIdParam(params), decision, 'admin-api');
+      if (result.status === 'missing') throw new AppError('secsol_not_found', 'no such enrollment');
+      if (!result.applied) {
+        throw new AppError('secsol_conflict', `the enrollment was already ${result.status}`);
+      }
+      sendJson(res, 200, { status: result.status });
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/** Liveness, readiness and metrics. */
+import type { StorageContext } from '../../storage/context.js';
+import type { Metrics } from '../metrics.js';
+import { sendJson } from '../respond.js';
+import type { Router } from '../router.js';
+
+export interface ProbeRouteDeps {
+  ctx: StorageContext;
+  metrics: Metrics;
+  heartbeatStaleMs: number;
+  now: () => number;
+  /** What the boot check learned about Redis's eviction policy. */
+  evictionPolicy: () => 'ok' | 'unknown';
+  draining: () => boolean;
+}
+
+export function registerProbeRoutes(router: Router, deps: ProbeRouteDeps): void {
+  router.add('GET', '/healthz', async ({ res }) => {
+    sendJson(res, 200, { status: 'ok' });
+  });
+
+  router.add('GET', '/readyz', async ({ res }) => {
+    const checks: Record<string, string> = {};
+    let ready = !deps.draining();
+    if (deps.draining()) checks.process = 'shutting down';
+    try {
+      await deps.ctx.redis.ping();
+      checks.redis = 'ok';
+      const last = await deps.ctx.redis.get(deps.ctx.keys.heartbeat);
+      const age = last === null ? null : deps.now() - Number(last);
+      if (age === null || age > deps.heartbeatStaleMs) {
+        ready = false;
+        checks.evaluation = age === null ? 'never ran' : `stale: last tick ${Math.round(age / 1000)}s ago`;
+      } else {
+        checks.evaluation = 'ok';
+      }
+    } catch {
+      ready = false;
+      checks.redis = 'unreachable';
+    }
+    checks.evictionPolicy = deps.evictionPolicy() === 'ok' ? 'noeviction' : 'unknown (CONFIG disabled)';
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  router.add('GET', '/metrics', async ({ res }) => {
+    const body = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(body);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The seam between the web process and the worker: queue names and the typed, validated job payloads.
+ * Job data holds ids only, never tokens or response URLs.
+ */
+import { type ConnectionOptions, Queue, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+
+export const QUEUE = {
+  /** One repeating job (a job scheduler) drives evaluation ticks. */
+  evaluate: 'evaluate',
+  /** One job per message to post: job id = delivery item id, so re-queuing is idempotent. */
+  deliver: 'deliver',
+} as const;
+
+export const TICK_SCHEDULER_ID = 'tick';
+
+const itemId = z.string().regex(/^(flip|dig|evb|enr|ops)-[A-Za-z0-9_.-]{1,200}$/, 'not a delivery item id');
+export const deliverJobSchema = z.object({ itemId }).strict();
+export type DeliverJob = z.infer<typeof deliverJobSchema>;
+
+/** Job data read back from Redis is outside input: a job that can never be valid fails for good. */
+export function parseDeliverJob(data: unknown): DeliverJob {
+  const parsed = deliverJobSchema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid deliver job: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export interface Queues {
+  deliver: Queue;
+  evaluate: Queue;
+  close(): Promise<void>;
+}
+
+export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const deliver = new Queue(QUEUE.deliver, { connection, prefix });
+  const evaluate = new Queue(QUEUE.evaluate, { connection, prefix });
+  return {
+    deliver,
+    evaluate,
+    close: async () => {
+      await Promise.all([deliver.close(), evaluate.close()]);
+    },
+  };
+}
+
+/** Queues a delivery. The job id is the item id: adding it twice while it exists is a no-op. */
+export async function enqueueDelivery(queue: Queue, itemId: string, attempts: number, backoffMs: number) {
+  await queue.add(
+    'deliver',
+    { itemId },
+    {
+      jobId: itemId,
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
+    },
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * What solutions send: health reports and security events. Events at or above the configured
+ * severity become one Slack message per request (a burst is grouped), deduplicated by event id.
+ */
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { type HealthReport, type SecurityEvent, type Severity, severityRank } from '../domain/model.js';
+import { enqueueDelivery } from '../queue/queues.js';
+import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { IngestOutcome, ReportRepository } from '../storage/report-repository.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+
+export interface IncomingEvent {
+  id?: string;
+  severity: Severity;
+  title: string;
+  description?: string;
+  resource?: string;
+  observedAt?: number;
+  properties?: Record<string, unknown>;
+}
+
+export interface IngestServiceDeps {
+  solutions: SolutionRepository;
+  reports: ReportRepository;
+  delivery: DeliveryRepository;
+  deliverQueue: Queue;
+  defaultChannel: string;
+  minSeverity: Severity;
+  alertAttempts: number;
+  alertBackoffMs: number;
+  now: () => number;
+  /** Continuous export hook (SIEM), called with what was accepted. */
+  onAccepted?: (kind: 'event', solutionId: string, items: SecurityEvent[]) => Promise<void>;
+}
+
+const BATCH_TTL_MS = 7 * 86_400_000;
+
+/** An event without an id gets one from its content, so a retried POST is recognised as the same event. */
+export function contentId(solutionId: string, e: IncomingEvent): string {
+  const canonical = JSON.stringify([
+    solutionId,
+    e.severity,
+    e.title,
+    e.description,
+    e.resource,
+    e.observedAt,
+  ]);
+  return `sha256-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+}
+
+export class IngestService {
+  constructor(private readonly deps: IngestServiceDeps) {}
+
+  async health(
+    solutionId: string,
+    input: {
+      status: HealthReport['status'];
+      message?: string;
+      details?: Record<string, unknown>;
+      observedAt?: number;
+    },
+  ): Promise<IngestOutcome> {
+    const receivedAt = this.deps.now();
+    return this.deps.reports.addHealth(solutionId, {
+      status: input.status,
+      message: input.message,
+      details: input.details,
+      observedAt: input.observedAt ?? receivedAt,
+      receivedAt,
+    });
+  }
+
+  async events(
+    solutionId: string,
+    incoming: IncomingEvent[],
+  ): Promise<{ accepted: number; duplicates: number } | 'missing' | 'not-connected'> {
+    const receivedAt = this.deps.now();
+    const events: SecurityEvent[] = incoming.map((e) => ({
+      id: e.id ?? contentId(solutionId, e),
+      solutionId,
+      severity: e.severity,
+      title: e.title,
+      description: e.description,
+      resource: e.resource,
+      observedAt: e.observedAt ?? receivedAt,
+      receivedAt,
+      properties: e.properties,
+    }));
+    // The same id twice in one request counts once.
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const accepted = await this.deps.reports.addEvents(solutionId, unique, receivedAt);
+    if (typeof accepted === 'string') return accepted;
+    const min = severityRank(this.deps.minSeverity);
+    const alertable = accepted.filter((e) => severityRank(e.severity) >= min);
+    if (alertable.length > 0) {
+      const rec = await this.deps.solutions.get(solutionId);
+      const channel = rec?.solution.alertChannel ?? this.deps.defaultChannel;
+      // The batch id is derived from its first event: a retried request creates no second batch.
+      const batchId = `evb-${solutionId}-${createHash('sha256')
+        .update(alertable.map((e) => e.id).join('\n'))
+        .digest('hex')
+        .slice(0, 24)}`;
+      await this.deps.delivery.createItem(
+        batchId,
+        channel,
+        { solutionId, events: JSON.stringify(alertable.slice(0, 50)), count: String(alertable.length) },
+        receivedAt,
+        BATCH_TTL_MS,
+      );
+      await enqueueDelivery(
+        this.deps.deliverQueue,
+        batchId,
+        this.deps.alertAttempts,
+        this.deps.alertBackoffMs,
+      );
+    }
+    if (accepted.length > 0)
+      await this.deps.onAccepted?.('event', solutionId, accepted).catch(() => undefined);
+    return { accepted: accepted.length, duplicates: events.length - accepted.length };
+  }
+}

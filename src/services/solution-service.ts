@@ -1,0 +1,237 @@
+/**
+ * Solution lifecycle, shared by the HTTP API and Slack: create, enroll, decide, connect, tokens, delete.
+ * Every decision is audited with who made it.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { HealthPolicy } from '../domain/health.js';
+import type { Family, Solution } from '../domain/model.js';
+import { enqueueDelivery } from '../queue/queues.js';
+import type { AuditRepository } from '../storage/audit-repository.js';
+import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { Decision, Enrollment, EnrollmentRepository } from '../storage/enrollment-repository.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+import { hashToken, newToken } from './tokens.js';
+
+export interface NewSolution {
+  name: string;
+  vendor: string;
+  family?: Family;
+  consoleUrl?: string;
+  description?: string;
+  every?: number;
+  grace?: number;
+  alertChannel?: string;
+  owner?: string;
+}
+
+export interface SolutionServiceDeps {
+  solutions: SolutionRepository;
+  enrollments: EnrollmentRepository;
+  audit: AuditRepository;
+  delivery: DeliveryRepository;
+  deliverQueue: Queue;
+  approvalChannel: string;
+  defaults: HealthPolicy;
+  alertAttempts: number;
+  alertBackoffMs: number;
+  now: () => number;
+  /** Called after a decision, to update the request message in Slack (best effort). */
+  onDecision?: (enrollment: Enrollment) => Promise<void>;
+}
+
+const ENROLLMENT_TTL_MS = 365 * 86_400_000;
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+  return slug || 'solution';
+}
+
+export const SOLUTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export class SolutionService {
+  constructor(private readonly deps: SolutionServiceDeps) {}
+
+  /** When a newly connected solution is first looked at: the end of the no-data window. */
+  private firstDeadline(now: number): number {
+    return now + this.deps.defaults.silenceWindow + 1;
+  }
+
+  private async createUnique(
+    input: NewSolution,
+    lifecycle: 'connected' | 'discovered',
+    source: 'push' | 'azure',
+  ): Promise<Solution> {
+    const now = this.deps.now();
+    const base = slugify(input.name);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const id = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      const solution: Solution = {
+        id,
+        name: input.name,
+        vendor: input.vendor,
+        family: input.family ?? 'other',
+        source,
+        description: input.description,
+        consoleUrl: input.consoleUrl,
+        owner: input.owner,
+        alertChannel: input.alertChannel,
+        linkedResources: [],
+        every: input.every,
+        grace: input.grace,
+        lifecycle,
+        createdAt: now,
+        connectedAt: lifecycle === 'connected' ? now : undefined,
+        version: 1,
+      };
+      const deadline = lifecycle === 'connected' ? this.firstDeadline(now) : null;
+      if (await this.deps.solutions.create(solution, now, deadline)) return solution;
+    }
+    throw new Error('could not find a free solution id');
+  }
+
+  /** Admin API: a connected solution and its token (returned once, stored as a hash). */
+  async createConnected(input: NewSolution, actor: string): Promise<{ solution: Solution; token: string }> {
+    const solution = await this.createUnique(input, 'connected', 'push');
+    const token = newToken();
+    await this.deps.solutions.setTokenHash(solution.id, hashToken(token));
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor,
+      action: 'solution.create',
+      solutionId: solution.id,
+      outcome: 'applied',
+    });
+    return { solution, token };
+  }
+
+  /** Self-enrollment: the solution arrives as discovered and an approval request is posted. */
+  async enroll(input: NewSolution, requestedBy: string): Promise<Enrollment> {
+    const solution = await this.createUnique(input, 'discovered', 'push');
+    return this.requestConnection(solution.id, requestedBy);
+  }
+
+  /** A request to connect a discovered solution, posted to the approval channel with Approve / Deny. */
+  async requestConnection(solutionId: string, requestedBy: string): Promise<Enrollment> {
+    const now = this.deps.now();
+    const enrollment: Enrollment = {
+      id: `enr-${randomUUID()}`,
+      solutionId,
+      status: 'pending',
+      createdAt: now,
+      requestedBy,
+    };
+    await this.deps.enrollments.create(enrollment);
+    await this.deps.delivery.createItem(
+      enrollment.id,
+      this.deps.approvalChannel,
+      { solutionId },
+      now,
+      ENROLLMENT_TTL_MS,
+    );
+    await enqueueDelivery(
+      this.deps.deliverQueue,
+      enrollment.id,
+      this.deps.alertAttempts,
+      this.deps.alertBackoffMs,
+    );
+    await this.deps.audit.record({
+      at: now,
+      actor: requestedBy,
+      action: 'connection.request',
+      solutionId,
+      outcome: 'pending',
+      detail: enrollment.id,
+    });
+    return enrollment;
+  }
+
+  /** Approve or deny, exactly once, whoever clicks first. */
+  async decide(enrollmentId: string, decision: 'approved' | 'denied', actor: string): Promise<Decision> {
+    const now = this.deps.now();
+    const enrollment = await this.deps.enrollments.get(enrollmentId);
+    if (!enrollment) return { applied: false, status: 'missing', decidedBy: '' };
+    const result = await this.deps.enrollments.decide(
+      enrollmentId,
+      enrollment.solutionId,
+      decision,
+      actor,
+      now,
+      this.firstDeadline(now),
+    );
+    await this.deps.audit.record({
+      at: now,
+      actor,
+      action: decision === 'approved' ? 'connection.approve' : 'connection.deny',
+      solutionId: enrollment.solutionId,
+      outcome: result.applied ? 'applied' : `refused: already ${result.status}`,
+      detail: enrollmentId,
+    });
+    if (result.applied && this.deps.onDecision) {
+      const updated = await this.deps.enrollments.get(enrollmentId);
+      if (updated) await this.deps.onDecision(updated).catch(() => undefined);
+    }
+    return result;
+  }
+
+  /**
+   * The enrollment's status for the polling solution. The token is created on the first read after
+   * approval and never stored in clear: a second read cannot show it again.
+   */
+  async poll(
+    enrollmentId: string,
+  ): Promise<{ status: Enrollment['status']; solutionId?: string; token?: string } | null> {
+    const enrollment = await this.deps.enrollments.get(enrollmentId);
+    if (!enrollment) return null;
+    if (enrollment.status !== 'approved') return { status: enrollment.status };
+    if (enrollment.tokenIssued) return { status: 'approved', solutionId: enrollment.solutionId };
+    if (!(await this.deps.enrollments.claimTokenIssue(enrollmentId))) {
+      return { status: 'approved', solutionId: enrollment.solutionId };
+    }
+    const token = newToken();
+    const set = await this.deps.solutions.setTokenHash(enrollment.solutionId, hashToken(token), true);
+    if (set !== 'set') return { status: 'approved', solutionId: enrollment.solutionId };
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor: 'enrollment-api',
+      action: 'token.issue',
+      solutionId: enrollment.solutionId,
+      outcome: 'applied',
+      detail: enrollmentId,
+    });
+    return { status: 'approved', solutionId: enrollment.solutionId, token };
+  }
+
+  /** A new token; the old one stops working at once. */
+  async rotateToken(solutionId: string, actor: string): Promise<string | null> {
+    const token = newToken();
+    const r = await this.deps.solutions.setTokenHash(solutionId, hashToken(token));
+    if (r === 'missing') return null;
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor,
+      action: 'token.rotate',
+      solutionId,
+      outcome: 'applied',
+    });
+    return token;
+  }
+
+  async delete(solutionId: string, actor: string): Promise<boolean> {
+    const deleted = await this.deps.solutions.delete(solutionId);
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor,
+      action: 'solution.delete',
+      solutionId,
+      outcome: deleted ? 'applied' : 'refused: not found',
+    });
+    return deleted;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Text safety for Slack. Only `&`, `<` and `>` need escaping in mrkdwn, and they are exactly what makes
+ * `<!channel>`, `<@U…>` or `<https://evil|label>` live; every user-controlled string goes through
+ * `esc` before it is placed in mrkdwn or in a message's top-level `text`.
+ */
+
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to `max` characters, marking the cut. Counts UTF-16 units, as Slack's limits do. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Escapes, then truncates without cutting an entity in half. */
+export function escTrunc(text: string, max: number): string {
+  const escaped = esc(text);
+  if (escaped.length <= max) return escaped;
+  let cut = escaped.slice(0, Math.max(0, max - 1));
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return `${cut}…`;
+}
+
+/** Collapses whitespace runs (200 newlines in a name must not blow up a message). */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A mention built only from a validated id, never from input. */
+export function mentionUser(id: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : esc(id);
+}
+
+/** Slack's date formatting, which shows each reader their own time zone. */
+export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
+  const sec = Math.floor(ms / 1000);
+  return `<!date^${sec}^${format}|${new Date(ms).toISOString()}>`;
+}
+
+/** A link whose URL we checked (http or https only) and whose label is escaped. */
+export function link(url: string, label: string): string {
+  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return esc(label);
+  return `<${url}|${esc(label).replace(/\|/g, '¦')}>`;
+}

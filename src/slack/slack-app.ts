@@ -1,0 +1,88 @@
+/**
+ * The Bolt app, served on the API's HTTP server at `/slack/events` (HTTP mode) or over Socket Mode when
+ * an app-level token is set. Our server reads the body under a limit first and refuses timestamps from
+ * the future too (Bolt itself only refuses old ones); Bolt then verifies the signature and routes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type BufferedIncomingMessage, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { AppError } from '../errors.js';
+import { readBody } from '../http/body.js';
+import type { Logger } from '../logger.js';
+import { slackLogger } from './web-client.js';
+
+export const SLACK_BODY_LIMIT = 1024 * 1024;
+const SKEW_SEC = 5 * 60;
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  apiUrl?: string;
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface SlackApp {
+  app: App;
+  /** For HTTP mode: handles a request to `/slack/events`. Absent in Socket Mode. */
+  handler?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
+  const logger = slackLogger(opts.logger.child({ part: 'bolt' }));
+  const now = opts.now ?? Date.now;
+  const clientOptions = {
+    slackApiUrl: opts.apiUrl,
+    // Listener calls (views.open, chat.postEphemeral) must fit Slack's 3 s window: fail fast, never queue.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: Math.min(opts.timeoutMs, 5000),
+  };
+  if (opts.appToken) {
+    const receiver = new SocketModeReceiver({
+      appToken: opts.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    } as ConstructorParameters<typeof SocketModeReceiver>[0]);
+    const app = new App({ token: opts.botToken, receiver, logger, clientOptions, deferInitialization: true });
+    await app.init();
+    return { app, start: async () => void (await app.start()), stop: async () => void (await app.stop()) };
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: opts.signingSecret,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    logger,
+    logLevel: LogLevel.INFO,
+    bodyLimit: SLACK_BODY_LIMIT,
+  });
+  const app = new App({ token: opts.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  await app.init();
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') throw new AppError('secsol_not_found', 'POST only');
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, SLACK_BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 413) {
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+        res.writeHead(413).end();
+        return;
+      }
+      throw err;
+    }
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts > Math.floor(now() / 1000) + SKEW_SEC) {
+      opts.logger.warn('refused a Slack request timestamped in the future');
+      res.writeHead(401).end();
+      return;
+    }
+    (req as BufferedIncomingMessage).rawBody = raw;
+    receiver.requestListener(req, res);
+  };
+  return { app, handler, start: async () => {}, stop: async () => {} };
+}

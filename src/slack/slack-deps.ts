@@ -1,0 +1,28 @@
+/** What Slack listeners may use: services and repositories, never Redis or the queue directly. */
+import type { Config } from '../config/config.js';
+import type { HealthPolicy } from '../domain/health.js';
+import type { Logger } from '../logger.js';
+import type { SolutionService } from '../services/solution-service.js';
+import type { AuditRepository } from '../storage/audit-repository.js';
+import type { StorageContext } from '../storage/context.js';
+import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
+import type { FlipRepository } from '../storage/flip-repository.js';
+import type { ReportRepository } from '../storage/report-repository.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+
+export interface SlackDeps {
+  config: Config;
+  ctx: StorageContext;
+  solutions: SolutionRepository;
+  flips: FlipRepository;
+  reports: ReportRepository;
+  audit: AuditRepository;
+  delivery: DeliveryRepository;
+  enrollments: EnrollmentRepository;
+  service: SolutionService;
+  defaults: HealthPolicy;
+  defaultChannel: string;
+  logger: Logger;
+  now: () => number;
+}

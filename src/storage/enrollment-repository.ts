@@ -1,0 +1,73 @@
+/** Enrollment requests: a solution asks to be connected; an approver decides once. */
+import { z } from 'zod';
+import type { StorageContext } from './context.js';
+
+export const enrollmentSchema = z.object({
+  id: z.string(),
+  solutionId: z.string(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  createdAt: z.coerce.number(),
+  /** Who asked: 'enrollment-api' or 'slack:<user>'. */
+  requestedBy: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.coerce.number().optional(),
+  /** Set once the ingestion token has been handed out (it is shown once, never stored). */
+  tokenIssued: z.literal('1').optional(),
+  /** Where the approval request was posted, to update it in place. */
+  requestChannel: z.string().optional(),
+  requestTs: z.string().optional(),
+});
+export type Enrollment = z.infer<typeof enrollmentSchema>;
+
+export interface Decision {
+  applied: boolean;
+  status: 'approved' | 'denied' | 'pending' | 'missing';
+  decidedBy: string;
+}
+
+export class EnrollmentRepository {
+  constructor(private readonly ctx: StorageContext) {}
+
+  async create(e: Enrollment): Promise<void> {
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(e)) if (v !== undefined) fields[k] = String(v);
+    await this.ctx.redis.hset(this.ctx.keys.enrollment(e.id), fields);
+  }
+
+  async get(id: string): Promise<Enrollment | null> {
+    const hash = await this.ctx.redis.hgetall(this.ctx.keys.enrollment(id));
+    if (Object.keys(hash).length === 0) return null;
+    return enrollmentSchema.parse(hash);
+  }
+
+  /** Applies an approval or a denial exactly once; later clicks learn who decided first. */
+  async decide(
+    id: string,
+    solutionId: string,
+    decision: 'approved' | 'denied',
+    actor: string,
+    now: number,
+    firstDeadline: number,
+  ): Promise<Decision> {
+    const { keys, scripts } = this.ctx;
+    const [applied, status, decidedBy] = (await scripts.run(
+      'decideEnrollment',
+      [keys.enrollment(id), keys.solution(solutionId), keys.deadlines],
+      [decision, actor, now, firstDeadline],
+    )) as [number, Decision['status'], string];
+    return { applied: applied === 1, status, decidedBy };
+  }
+
+  /** Marks the token as handed out; true only for the first caller. */
+  async claimTokenIssue(id: string): Promise<boolean> {
+    return (await this.ctx.redis.hsetnx(this.ctx.keys.enrollment(id), 'tokenIssued', '1')) === 1;
+  }
+
+  async setRequestMessage(id: string, channel: string, ts: string): Promise<void> {
+    await this.ctx.scripts.run(
+      'hsetIfExists',
+      [this.ctx.keys.enrollment(id)],
+      ['requestChannel', channel, 'requestTs', ts],
+    );
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Every Redis key secsol uses, built in this one place under the configured prefix.
+ *
+ * All keys share one hash tag (`{prefix}`), so on Redis Cluster they live in one slot and the Lua
+ * scripts that touch several of them stay legal. BullMQ's queues use the same tag as their prefix.
+ */
+export type Keys = ReturnType<typeof buildKeys>;
+
+export function buildKeys(prefix: string) {
+  const p = `{${prefix}}`;
+  return {
+    prefix: p,
+    /** BullMQ's prefix: queue keys become `{prefix}:q:<queue>:…`, in the same slot. */
+    bullPrefix: `${p}:q`,
+    /** SET of every solution id (connected, discovered and dismissed). */
+    solutions: `${p}:solutions`,
+    /** HASH: a solution's configuration and its health facts. */
+    solution: (id: string) => `${p}:sol:${id}`,
+    /** STRING: sha256(token) -> solution id. */
+    token: (hash: string) => `${p}:token:${hash}`,
+    /** LIST of JSON health reports, newest first, capped. */
+    healthHistory: (id: string) => `${p}:health:${id}`,
+    /** LIST of JSON security events, newest first, capped. */
+    events: (id: string) => `${p}:events:${id}`,
+    /** ZSET event id -> receive time: the dedup window for event ids, capped. */
+    eventIds: (id: string) => `${p}:event-ids:${id}`,
+    /** LIST of flip ids for one solution, newest first, capped. */
+    solutionFlips: (id: string) => `${p}:flips:${id}`,
+    /** HASH: one flip and its delivery record. */
+    flip: (flipId: string) => `${p}:flip:${flipId}`,
+    /** ZSET solution id -> the instant its state may next change (the evaluator's work list). */
+    deadlines: `${p}:deadlines`,
+    /** ZSET delivery id -> time: flips and event batches not yet delivered (the outbox). */
+    outbox: `${p}:outbox`,
+    /** ZSET delivery id -> time, per channel: what is waiting for that channel right now. */
+    channelOutbox: (channel: string) => `${p}:outbox:${channel}`,
+    /** HASH: a digest message standing for many flips in one channel. */
+    digest: (digestId: string) => `${p}:digest:${digestId}`,
+    /** LIST of the flip ids a digest stands for, in join order. */
+    digestMembers: (digestId: string) => `${p}:digest:${digestId}:members`,
+    /** STRING: the channel's digest that still absorbs new flips. */
+    openDigest: (channel: string) => `${p}:open-digest:${channel}`,
+    /** STRING with PX: when the channel may next receive a message (Slack allows ~1/s per channel). */
+    channelPace: (channel: string) => `${p}:pace:${channel}`,
+    /** HASH: an event batch waiting to be posted. */
+    eventBatch: (batchId: string) => `${p}:event-batch:${batchId}`,
+    /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */
+    opsNotice: (noticeId: string) => `${p}:ops:${noticeId}`,
+    /** STRING: a test-only fault that already fired. */
+    faultFired: (name: string) => `${p}:fault:${name}`,
+    /** HASH: an enrollment request. */
+    enrollment: (enrollmentId: string) => `${p}:enroll:${enrollmentId}`,
+    /** LIST of JSON audit records, newest first, capped; and per solution. */
+    audit: `${p}:audit`,
+    solutionAudit: (id: string) => `${p}:audit:${id}`,
+    /** LIST of JSON delivery errors (permanent Slack failures), newest first, capped. */
+    deliveryErrors: `${p}:delivery-errors`,
+    /** STRING: the last time any worker finished an evaluation tick. */
+    heartbeat: `${p}:worker:heartbeat`,
+    /** STRING with TTL: per-token request counter for one rate window. */
+    rate: (subject: string, window: number) => `${p}:rate:${subject}:${window}`,
+    /** STRING with TTL: a Slack event id already handled (Slack retries deliveries). */
+    slackEventSeen: (eventId: string) => `${p}:slack-event:${eventId}`,
+    /** HASH: a counter per id, to hand out sequential ids. */
+    sequences: `${p}:seq`,
+  };
+}

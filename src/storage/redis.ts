@@ -1,0 +1,81 @@
+/**
+ * Redis connections. Three flavours, because their failure behaviour must differ:
+ * - `request`: used on the HTTP path. No offline queue, so when Redis is down a request fails at once
+ *   (the API answers 503) instead of hanging until Redis comes back.
+ * - `worker`: for BullMQ, which needs `maxRetriesPerRequest: null` and waits out outages itself.
+ * - `default`: the worker's own reads and writes, which may wait for a reconnect.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+export type Connection = Redis;
+export type ConnectionKind = 'request' | 'worker' | 'default';
+
+export function connect(url: string, kind: ConnectionKind, logger: Logger, name = 'secsol'): Redis {
+  const options: RedisOptions = {
+    connectionName: `${name}-${kind}`,
+    lazyConnect: false,
+    enableAutoPipelining: kind !== 'worker',
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+  };
+  if (kind === 'request') {
+    options.enableOfflineQueue = false;
+    options.maxRetriesPerRequest = 1;
+    options.commandTimeout = 2000;
+  }
+  if (kind === 'worker') {
+    options.maxRetriesPerRequest = null;
+  }
+  const redis = new Redis(url, options);
+  let down = false;
+  redis.on('error', (err) => {
+    // ioredis reconnects by itself; log each outage once rather than once per retry.
+    if (!down) logger.warn({ err: err.message, kind }, 'redis connection error');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ kind }, 'redis connection ready again');
+    down = false;
+  });
+  return redis;
+}
+
+/** Waits until the connection is ready (or fails after `timeoutMs`). */
+export async function ready(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    redis.on('ready', onReady);
+  });
+}
+
+/**
+ * A queue in Redis loses jobs when Redis evicts keys under memory pressure. Refuse an eviction policy
+ * other than noeviction; when CONFIG is disabled (some managed services) we cannot tell, so say so.
+ */
+export async function checkEvictionPolicy(redis: Redis): Promise<'ok' | 'unknown'> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch {
+    return 'unknown';
+  }
+  if (policy !== undefined && policy !== 'noeviction') {
+    throw new Error(
+      `Redis maxmemory-policy is "${policy}": secsol needs "noeviction" so that queued alerts are never evicted`,
+    );
+  }
+  return 'ok';
+}

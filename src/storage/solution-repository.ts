@@ -1,0 +1,164 @@
+/** Solutions: configuration, lifecycle, tokens and the overlays (snooze, acknowledge). */
+import type { Solution } from '../domain/model.js';
+import type { StorageContext } from './context.js';
+import {
+  parseSolutionHash,
+  SNOOZE_UNTIL_RECOVERED,
+  type SolutionRecord,
+  solutionFields,
+} from './solution-record.js';
+
+export type ConfigPatch = Partial<
+  Pick<
+    Solution,
+    | 'name'
+    | 'consoleUrl'
+    | 'owner'
+    | 'alertChannel'
+    | 'every'
+    | 'grace'
+    | 'unhealthyThreshold'
+    | 'linkedResources'
+  >
+>;
+
+export class SolutionRepository {
+  constructor(private readonly ctx: StorageContext) {}
+
+  /** Creates a solution; false when the id is taken. A connected solution enters the evaluator's list. */
+  async create(solution: Solution, now: number, firstDeadline: number | null): Promise<boolean> {
+    const { keys, scripts } = this.ctx;
+    const fields = Object.entries(solutionFields(solution)).flat();
+    const created = await scripts.run(
+      'createSolution',
+      [keys.solution(solution.id), keys.solutions, keys.deadlines],
+      [solution.id, now, firstDeadline ?? '', ...fields],
+    );
+    return created === 1;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.ctx.redis.exists(this.ctx.keys.solution(id))) === 1;
+  }
+
+  async get(id: string): Promise<SolutionRecord | null> {
+    const hash = await this.ctx.redis.hgetall(this.ctx.keys.solution(id));
+    return Object.keys(hash).length === 0 ? null : parseSolutionHash(hash);
+  }
+
+  /** Every solution, read in pipelined batches. Corrupt records are skipped and reported to `onCorrupt`. */
+  async list(onCorrupt?: (id: string, err: unknown) => void): Promise<SolutionRecord[]> {
+    const { redis, keys } = this.ctx;
+    const ids = await redis.smembers(keys.solutions);
+    const out: SolutionRecord[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      const pipeline = redis.pipeline();
+      for (const id of batch) pipeline.hgetall(keys.solution(id));
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([err, hash], j) => {
+        const id = batch[j] as string;
+        if (err || !hash || Object.keys(hash).length === 0) return;
+        try {
+          out.push(parseSolutionHash(hash as Record<string, string>));
+        } catch (e) {
+          onCorrupt?.(id, e);
+        }
+      });
+    }
+    return out;
+  }
+
+  async count(): Promise<number> {
+    return this.ctx.redis.scard(this.ctx.keys.solutions);
+  }
+
+  /** Stores a new token hash, revoking the old token. `onlyIfNone` makes it issue-once. */
+  async setTokenHash(id: string, hash: string, onlyIfNone = false): Promise<'set' | 'exists' | 'missing'> {
+    const { keys, scripts } = this.ctx;
+    const r = await scripts.run(
+      'setToken',
+      [keys.solution(id), keys.token(hash)],
+      [id, hash, keys.token(''), onlyIfNone ? '1' : '0'],
+    );
+    return r === 1 ? 'set' : r === 0 ? 'exists' : 'missing';
+  }
+
+  /** The solution a token hash belongs to, and the hash stored on it (for the constant-time check). */
+  async findByTokenHash(hash: string): Promise<{ id: string; storedHash: string | null } | null> {
+    const { redis, keys } = this.ctx;
+    const id = await redis.get(keys.token(hash));
+    if (id === null) return null;
+    const storedHash = await redis.hget(keys.solution(id), 'tokenHash');
+    return { id, storedHash };
+  }
+
+  /**
+   * Applies a configuration change if the solution is still at `expectedVersion` (a stale modal or
+   * button must not overwrite a newer change). It bumps `rev`, so the evaluator re-judges the solution.
+   */
+  async updateConfig(
+    id: string,
+    patch: ConfigPatch,
+    expectedVersion: number | null,
+    now: number,
+  ): Promise<'ok' | 'missing' | 'stale'> {
+    const { keys, scripts } = this.ctx;
+    const fields: string[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      fields.push(k, Array.isArray(v) ? JSON.stringify(v) : v === null ? '' : String(v));
+    }
+    const r = await scripts.run(
+      'updateConfig',
+      [keys.solution(id), keys.deadlines],
+      [id, expectedVersion ?? '', now, ...fields],
+    );
+    return r === 1 ? 'ok' : r === 0 ? 'stale' : 'missing';
+  }
+
+  /** Deletes a solution, its token, history and pending work. Audit records are kept. */
+  async delete(id: string): Promise<boolean> {
+    const { redis, keys } = this.ctx;
+    const tokenHash = await redis.hget(keys.solution(id), 'tokenHash');
+    const tx = redis
+      .multi()
+      .del(keys.solution(id))
+      .srem(keys.solutions, id)
+      .zrem(keys.deadlines, id)
+      .del(keys.healthHistory(id), keys.events(id), keys.eventIds(id));
+    if (tokenHash) tx.del(keys.token(tokenHash));
+    const result = await tx.exec();
+    return (result?.[0]?.[1] as number) === 1;
+  }
+
+  /** Holds alerts until `until` (ms), or until the solution recovers when `until` is Infinity. */
+  async snooze(id: string, until: number, by: string): Promise<boolean> {
+    const value = until === Number.POSITIVE_INFINITY ? SNOOZE_UNTIL_RECOVERED : until;
+    return this.setIfExists(id, { snoozedUntil: String(value), snoozedBy: by });
+  }
+
+  async unsnooze(id: string): Promise<boolean> {
+    return this.setIfExists(id, { snoozedUntil: '', snoozedBy: '' });
+  }
+
+  async acknowledge(id: string, by: string): Promise<boolean> {
+    return this.setIfExists(id, { acknowledgedBy: by });
+  }
+
+  async setIncident(id: string, flipId: string | null): Promise<void> {
+    await this.setIfExists(id, {
+      incidentFlip: flipId ?? '',
+      ...(flipId === null ? { acknowledgedBy: '' } : {}),
+    });
+  }
+
+  private async setIfExists(id: string, fields: Record<string, string>): Promise<boolean> {
+    const r = await this.ctx.scripts.run(
+      'hsetIfExists',
+      [this.ctx.keys.solution(id)],
+      Object.entries(fields).flat(),
+    );
+    return r === 1;
+  }
+}

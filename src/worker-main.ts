@@ -1,0 +1,3 @@
+import { boot } from './entry.js';
+
+await boot({ web: false, worker: true, name: 'worker' });

@@ -1,0 +1,373 @@
+/**
+ * The deliver job: turns one outbox item into Slack messages, exactly once.
+ *
+ * All posts to one channel go through that channel's lease, so they are serial across every worker
+ * process and about one per second (Slack's per-channel pace). Under the lease the deliverer decides
+ * between a message of its own and a digest: when many flips wait for one channel (an outage), they
+ * join one digest message that is edited as more arrive, instead of hundreds of messages.
+ */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { SEVERITIES } from '../domain/model.js';
+import type { Logger } from '../logger.js';
+import { type DeliverJob, parseDeliverJob } from '../queue/queues.js';
+import {
+  type DigestEntry,
+  digestMessage,
+  eventBatchMessage,
+  incidentMessage,
+  incidentReply,
+} from '../slack/blocks/alert-blocks.js';
+import { approvalRequestMessage } from '../slack/blocks/approval-blocks.js';
+import { opsNoticeMessage } from '../slack/blocks/ops-blocks.js';
+import { classifySlackError } from '../slack/web-client.js';
+import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
+import {
+  type FlipRecord,
+  type FlipRepository,
+  flipIdFor,
+  flipRecordSchema,
+} from '../storage/flip-repository.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { SlackPoster } from './slack-poster.js';
+
+const FINAL = new Set(['sent', 'held', 'failed', 'digested', 'quiet']);
+
+export interface DelivererOptions {
+  /** How long a channel lease lives if its holder dies mid-send. */
+  leaseMs: number;
+  /** Gap kept after each post to a channel. */
+  paceMs: number;
+  digestThreshold: number;
+  digestWindowMs: number;
+  /** Minimum time between two edits of one digest. */
+  digestEditEveryMs: number;
+}
+
+export interface DelivererDeps {
+  solutions: SolutionRepository;
+  flips: FlipRepository;
+  delivery: DeliveryRepository;
+  enrollments: EnrollmentRepository;
+  poster: SlackPoster;
+  logger: Logger;
+  now: () => number;
+  /** Pauses the deliver queue after a 429 (BullMQ's worker.rateLimit). */
+  rateLimit: (ms: number) => Promise<void>;
+  rateLimitError: () => Error;
+}
+
+/** Thrown inside the lease to move the job back to delayed once the lease is released. */
+class RetryLater {
+  constructor(readonly delayMs: number) {}
+}
+
+const eventBatchSchema = z.object({
+  solutionId: z.string(),
+  channel: z.string(),
+  events: z.string().transform((s) =>
+    z
+      .array(
+        z.object({
+          id: z.string(),
+          solutionId: z.string(),
+          severity: z.enum(SEVERITIES),
+          title: z.string(),
+          description: z.string().optional(),
+          resource: z.string().optional(),
+          observedAt: z.number(),
+          receivedAt: z.number(),
+          properties: z.record(z.string(), z.unknown()).optional(),
+        }),
+      )
+      .parse(JSON.parse(s)),
+  ),
+});
+
+export class Deliverer {
+  constructor(
+    private readonly deps: DelivererDeps,
+    private readonly opts: DelivererOptions,
+  ) {}
+
+  async process(job: Job, token: string | undefined): Promise<string> {
+    const data: DeliverJob = parseDeliverJob(job.data);
+    const { delivery, logger } = this.deps;
+    const item = await delivery.getItem(data.itemId);
+    if (!item) return 'gone';
+    const channel = item.channel;
+    if (!channel) throw new UnrecoverableError(`delivery item ${data.itemId} has no channel`);
+    if (FINAL.has(item.delivery ?? '')) {
+      await delivery.finish(data.itemId, channel, item.delivery as 'sent', {}, this.deps.now());
+      return 'already-done';
+    }
+    const lease = await delivery.acquireChannel(channel, this.opts.leaseMs);
+    if ('waitMs' in lease) return this.delay(job, token, lease.waitMs + Math.floor(Math.random() * 100));
+    let posted = false;
+    let later: RetryLater | null = null;
+    try {
+      posted = await this.deliverLeased(data.itemId, channel);
+    } catch (err) {
+      if (err instanceof RetryLater) later = err;
+      else await this.onError(err, data.itemId, channel, job);
+    } finally {
+      await delivery.releaseChannel(channel, lease.token, posted ? this.opts.paceMs : 0);
+    }
+    if (later) return this.delay(job, token, later.delayMs);
+    logger.debug({ itemId: data.itemId, channel, posted }, 'delivered');
+    return posted ? 'posted' : 'settled';
+  }
+
+  private async delay(job: Job, token: string | undefined, ms: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  }
+
+  /** Slack's answer decides: wait (429), give up and show it (permanent), or retry with backoff. */
+  private async onError(err: unknown, itemId: string, channel: string, job: Job): Promise<never> {
+    if (err instanceof UnrecoverableError) throw err;
+    const failure = classifySlackError(err);
+    const { delivery, logger } = this.deps;
+    if (failure.kind === 'rate-limited') {
+      logger.warn(
+        { itemId, channel, retryAfterMs: failure.retryAfterMs },
+        'slack rate limited; pausing deliveries',
+      );
+      await this.deps.rateLimit(failure.retryAfterMs);
+      throw this.deps.rateLimitError();
+    }
+    if (failure.kind === 'permanent') {
+      await this.recordFailure(itemId, channel, failure.error);
+      throw new UnrecoverableError(`slack refused delivery ${itemId}: ${failure.error}`);
+    }
+    logger.warn(
+      { itemId, channel, error: failure.error, attempt: job.attemptsMade + 1 },
+      'delivery failed; will retry',
+    );
+    void delivery;
+    throw err instanceof Error ? err : new Error(failure.error);
+  }
+
+  /** Marks an item failed and visible (App Home, /metrics, the delivery errors list). */
+  async recordFailure(itemId: string, channel: string, error: string): Promise<void> {
+    const { delivery, logger } = this.deps;
+    const now = this.deps.now();
+    const item = await delivery.getItem(itemId);
+    await delivery.finish(itemId, channel, 'failed', { error }, now);
+    await delivery.recordError({ at: now, itemId, solutionId: item?.solutionId, channel, error });
+    logger.error({ itemId, channel, error }, 'delivery failed for good');
+  }
+
+  /** Returns true when a message was posted (the channel then keeps its pacing gap). */
+  private async deliverLeased(itemId: string, channel: string): Promise<boolean> {
+    const item = await this.deps.delivery.getItem(itemId);
+    if (!item || FINAL.has(item.delivery ?? '')) return false;
+    if (itemId.startsWith('flip-')) return this.deliverFlip(flipRecordSchema.parse(item));
+    if (itemId.startsWith('evb-')) return this.deliverEvents(itemId, item);
+    if (itemId.startsWith('enr-')) return this.deliverApproval(itemId, channel);
+    if (itemId.startsWith('ops-')) return this.deliverOps(itemId, channel, item);
+    throw new UnrecoverableError(`cannot deliver ${itemId}`);
+  }
+
+  private async deliverFlip(flip: FlipRecord): Promise<boolean> {
+    const { solutions, flips, delivery, poster } = this.deps;
+    const now = this.deps.now();
+    if (flip.digestId) return this.renderDigest(flip.digestId, flip.channel);
+
+    const rec = await solutions.get(flip.solutionId);
+    if (!rec) {
+      await delivery.finish(flip.id, flip.channel, 'held', { error: 'solution deleted' }, now);
+      return false;
+    }
+    // Flips of one solution are told in order: a recovery waits for its incident.
+    const seq = Number(flip.id.slice(flip.id.lastIndexOf('-') + 1));
+    if (seq > 1) {
+      const previous = await flips.get(flipIdFor(flip.solutionId, seq - 1));
+      if (previous && !FINAL.has(previous.delivery)) throw new RetryLater(500);
+    }
+    const snoozed = rec.snoozedUntil !== undefined && rec.snoozedUntil > now;
+    if (snoozed && flip.kind !== 'recovery') {
+      await delivery.finish(flip.id, flip.channel, 'held', { error: 'snoozed' }, now);
+      return false;
+    }
+    if (flip.kind === 'recovery' && rec.snoozedUntil === Number.POSITIVE_INFINITY) {
+      await solutions.unsnooze(flip.solutionId);
+    }
+
+    const backlog = (await delivery.channelBacklog(flip.channel)).filter((id) => id.startsWith('flip-'));
+    const open = await delivery.openDigest(flip.channel);
+    if (open || backlog.length >= this.opts.digestThreshold) {
+      const digestId = open ?? `dig-${randomUUID()}`;
+      await delivery.joinDigest(digestId, flip.channel, backlog, now, this.opts.digestWindowMs);
+      return this.renderDigest(digestId, flip.channel);
+    }
+
+    const incident = rec.incidentFlip ? await flips.get(rec.incidentFlip) : null;
+    const view = (f: FlipRecord, resolved?: FlipRecord) =>
+      incidentMessage({
+        solution: rec.solution,
+        flipId: f.id,
+        state: resolved ? f.to : flip.to,
+        reason: resolved ? f.reason : flip.reason,
+        since: f.at,
+        resolved: resolved ? { state: resolved.to, at: resolved.at, reason: resolved.reason } : undefined,
+        acknowledgedBy: rec.acknowledgedBy,
+        snoozedUntil: rec.snoozedUntil,
+        lastMessage: resolved ? undefined : rec.lastHealthMessage,
+      });
+
+    if (flip.kind === 'incident' || (flip.kind === 'escalation' && !incident?.ts)) {
+      const ts = await poster.postOnce(flip.id, flip.channel, view(flip), {
+        solutionId: rec.solution.id,
+        now,
+      });
+      await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: ts }, now);
+      await solutions.setIncident(flip.solutionId, flip.id);
+      return true;
+    }
+    if (!incident?.ts) {
+      // A recovery from an incident that was never posted (held while snoozed, or failed): nothing to resolve.
+      await delivery.finish(flip.id, flip.channel, 'held', { error: 'no incident message' }, now);
+      await solutions.setIncident(flip.solutionId, null);
+      return false;
+    }
+    const threadTs = incident.incidentTs ?? incident.ts;
+    if (!incident.digestId) {
+      await poster.update(
+        incident.channel,
+        threadTs,
+        flip.kind === 'recovery' ? view(incident, flip) : view({ ...incident, to: flip.to }),
+      );
+    }
+    const reply = incidentReply(rec.solution, flip.from, flip.to, flip.reason, incident.at, flip.at);
+    const ts = await poster.postOnce(flip.id, incident.channel, reply, {
+      threadTs,
+      solutionId: rec.solution.id,
+      now,
+    });
+    await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
+    if (flip.kind === 'recovery') await solutions.setIncident(flip.solutionId, null);
+    return true;
+  }
+
+  /** Posts or edits a digest so that it shows every flip that joined it, then settles those flips. */
+  private async renderDigest(digestId: string, channel: string): Promise<boolean> {
+    const { delivery, flips, solutions, poster } = this.deps;
+    const now = this.deps.now();
+    const digest = await delivery.getItem(digestId);
+    if (!digest) throw new UnrecoverableError(`digest ${digestId} is gone`);
+    const seq = Number(digest.seq ?? 0);
+    if (digest.ts && Number(digest.renderedSeq ?? -1) >= seq) {
+      await this.settleDigestMembers(digestId, channel, digest.ts, now);
+      return false;
+    }
+    const lastRender = Number(digest.lastRenderAt ?? 0);
+    if (digest.ts && now - lastRender < this.opts.digestEditEveryMs) {
+      throw new RetryLater(this.opts.digestEditEveryMs - (now - lastRender));
+    }
+    const memberIds = await delivery.digestMembers(digestId);
+    const entries: DigestEntry[] = [];
+    const members = await Promise.all(memberIds.map((id) => flips.get(id)));
+    const names = new Map<string, string>();
+    for (const f of members) {
+      if (!f) continue;
+      if (!names.has(f.solutionId)) {
+        const rec = await solutions.get(f.solutionId);
+        names.set(f.solutionId, rec?.solution.name ?? f.solutionId);
+      }
+      entries.push({
+        solutionId: f.solutionId,
+        name: names.get(f.solutionId) as string,
+        to: f.to,
+        reason: f.reason,
+      });
+    }
+    const message = digestMessage(entries, Number(digest.createdAt ?? now));
+    let ts = digest.ts;
+    if (ts) {
+      await poster.update(channel, ts, message);
+    } else {
+      ts = await poster.postOnce(digestId, channel, message, { now });
+    }
+    await delivery.setFields(digestId, {
+      ts,
+      renderedSeq: String(seq),
+      lastRenderAt: String(now),
+      delivery: 'sent',
+    });
+    await this.settleDigestMembers(digestId, channel, ts, now, members);
+    return true;
+  }
+
+  private async settleDigestMembers(
+    digestId: string,
+    channel: string,
+    ts: string,
+    now: number,
+    known?: (FlipRecord | null)[],
+  ): Promise<void> {
+    const { delivery, flips, solutions } = this.deps;
+    const members =
+      known ?? (await Promise.all((await delivery.digestMembers(digestId)).map((id) => flips.get(id))));
+    for (const f of members) {
+      if (!f || FINAL.has(f.delivery)) continue;
+      await delivery.finish(f.id, channel, 'digested', { ts, incidentTs: ts }, now);
+      if (f.kind === 'incident' || f.kind === 'escalation') await solutions.setIncident(f.solutionId, f.id);
+      else if (f.kind === 'recovery') await solutions.setIncident(f.solutionId, null);
+    }
+  }
+
+  private async deliverEvents(itemId: string, item: Record<string, string>): Promise<boolean> {
+    const { delivery, solutions, poster } = this.deps;
+    const now = this.deps.now();
+    const parsed = eventBatchSchema.safeParse(item);
+    if (!parsed.success) throw new UnrecoverableError(`event batch ${itemId} is corrupt`);
+    const batch = parsed.data;
+    const rec = await solutions.get(batch.solutionId);
+    const name = rec?.solution.name ?? batch.solutionId;
+    const message = eventBatchMessage({ id: batch.solutionId, name }, batch.events);
+    const ts = await poster.postOnce(itemId, batch.channel, message, { solutionId: batch.solutionId, now });
+    await delivery.finish(itemId, batch.channel, 'sent', { ts }, now);
+    return true;
+  }
+
+  private async deliverApproval(enrollmentId: string, channel: string): Promise<boolean> {
+    const { enrollments, solutions, delivery, poster } = this.deps;
+    const now = this.deps.now();
+    const enrollment = await enrollments.get(enrollmentId);
+    const rec = enrollment ? await solutions.get(enrollment.solutionId) : null;
+    if (!enrollment || !rec) {
+      await delivery.finish(enrollmentId, channel, 'held', { error: 'enrollment or solution gone' }, now);
+      return false;
+    }
+    const message = approvalRequestMessage({
+      enrollmentId,
+      solution: rec.solution,
+      requestedBy: enrollment.requestedBy,
+      requestedAt: enrollment.createdAt,
+      decision:
+        enrollment.status === 'pending' || !enrollment.decidedBy
+          ? undefined
+          : { status: enrollment.status, by: enrollment.decidedBy, at: enrollment.decidedAt ?? now },
+    });
+    const ts = await poster.postOnce(enrollmentId, channel, message, { solutionId: rec.solution.id, now });
+    await delivery.finish(enrollmentId, channel, 'sent', { requestChannel: channel, requestTs: ts }, now);
+    return true;
+  }
+
+  private async deliverOps(itemId: string, channel: string, item: Record<string, string>): Promise<boolean> {
+    const now = this.deps.now();
+    const ts = await this.deps.poster.postOnce(
+      itemId,
+      channel,
+      opsNoticeMessage(item.text ?? 'secsol notice'),
+      {
+        now,
+      },
+    );
+    await this.deps.delivery.finish(itemId, channel, 'sent', { ts }, now);
+    return true;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The evaluation tick. Work is driven by deadlines: a sorted set holds, per connected solution, the
+ * instant its state may next change (or "now" when a report just arrived), so each tick touches only
+ * the solutions that are due, whatever the number tracked.
+ *
+ * Ticks are idempotent: two workers ticking at once race on a compare-and-set and only one wins a flip.
+ */
+import type { Queue } from 'bullmq';
+import { evaluate, flipKind, type HealthPolicy, policyFor } from '../domain/health.js';
+import type { Logger } from '../logger.js';
+import { enqueueDelivery } from '../queue/queues.js';
+import type { StorageContext } from '../storage/context.js';
+import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { FlipRepository } from '../storage/flip-repository.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+
+export const TICK_BATCH = 500;
+/** An outbox item with no progress for this long gets its job queued again. */
+export const OUTBOX_REQUEUE_AFTER_MS = 15_000;
+/** A solution whose evaluation throws is looked at again after this, instead of crash-looping the tick. */
+export const POSTPONE_ON_ERROR_MS = 60_000;
+
+export interface EvaluatorDeps {
+  ctx: StorageContext;
+  solutions: SolutionRepository;
+  flips: FlipRepository;
+  delivery: DeliveryRepository;
+  deliverQueue: Queue;
+  defaults: HealthPolicy;
+  defaultChannel: string;
+  alertAttempts: number;
+  alertBackoffMs: number;
+  heartbeatStaleMs: number;
+  logger: Logger;
+  /** Called when the previous tick is older than the heartbeat limit (evaluation had stopped). */
+  onLate?: (gapMs: number, now: number) => Promise<void>;
+  /** Test hook: runs between reading a candidate and committing it (to inject races). */
+  beforeCommit?: (solutionId: string) => Promise<void>;
+}
+
+export interface TickResult {
+  evaluated: number;
+  flips: string[];
+  requeued: number;
+  /** True when more solutions were due than one tick takes. */
+  more: boolean;
+}
+
+export class Evaluator {
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  async tick(now: number): Promise<TickResult> {
+    const { ctx, logger } = this.deps;
+    const previous = await ctx.redis.getset(ctx.keys.heartbeat, String(now));
+    if (previous !== null && now - Number(previous) > this.deps.heartbeatStaleMs) {
+      logger.warn({ gapMs: now - Number(previous) }, 'evaluation was stopped and has resumed late');
+      await this.deps.onLate?.(now - Number(previous), now);
+    }
+    const due = await ctx.redis.zrangebyscore(
+      ctx.keys.deadlines,
+      '-inf',
+      String(now),
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      TICK_BATCH,
+    );
+    const flips: string[] = [];
+    let evaluated = 0;
+    for (let i = 0; i < due.length; i += 2) {
+      const id = due[i] as string;
+      const score = Number(due[i + 1]);
+      evaluated++;
+      const flipId = await this.evaluateOne(id, score, now);
+      if (flipId) flips.push(flipId);
+    }
+    const requeued = await this.requeueStuck(now);
+    return { evaluated, flips, requeued, more: due.length / 2 >= TICK_BATCH };
+  }
+
+  /** Evaluates one due solution; returns the id of the flip it wrote, if any. */
+  private async evaluateOne(id: string, score: number, now: number): Promise<string | null> {
+    const { ctx, solutions, flips, logger } = this.deps;
+    try {
+      const rec = await solutions.get(id);
+      if (rec?.solution.lifecycle !== 'connected') {
+        await ctx.redis.zrem(ctx.keys.deadlines, id);
+        return null;
+      }
+      const result = evaluate(rec.facts, policyFor(rec.solution, this.deps.defaults), now);
+      const kind = flipKind(rec.state, result.state);
+      await this.deps.beforeCommit?.(id);
+      const commit = await flips.commit({
+        solutionId: id,
+        expectedRev: rec.rev,
+        expectedState: rec.state,
+        expectedSeq: rec.flipSeq,
+        newState: result.state,
+        // The state changed when its deadline passed (or when the report that changed it arrived).
+        at: Math.min(score, now),
+        reason: result.reason,
+        deadline: result.deadline,
+        kind,
+        channel: rec.solution.alertChannel ?? this.deps.defaultChannel,
+      });
+      if (commit.outcome !== 'flip') return null;
+      logger.info({ solutionId: id, flipId: commit.flipId, from: rec.state, to: result.state }, 'flip');
+      if (kind !== 'quiet') {
+        await enqueueDelivery(
+          this.deps.deliverQueue,
+          commit.flipId,
+          this.deps.alertAttempts,
+          this.deps.alertBackoffMs,
+        );
+      }
+      return commit.flipId;
+    } catch (err) {
+      // A solution that cannot be evaluated (corrupt record) must not stall everyone else's ticks.
+      logger.error({ solutionId: id, err }, 'evaluation failed; postponing this solution');
+      await ctx.redis.zadd(ctx.keys.deadlines, now + POSTPONE_ON_ERROR_MS, id);
+      return null;
+    }
+  }
+
+  /**
+   * Items still in the outbox long after they were written lost their job (a crash between the flip's
+   * commit and its enqueue, or a job removed by hand). Queue them again: the job id makes it idempotent.
+   */
+  private async requeueStuck(now: number): Promise<number> {
+    const { delivery, deliverQueue } = this.deps;
+    const stuck = await delivery.stuck(now - OUTBOX_REQUEUE_AFTER_MS);
+    let requeued = 0;
+    for (const itemId of stuck) {
+      const state = await deliverQueue.getJobState(itemId);
+      if (state === 'completed') await deliverQueue.remove(itemId);
+      if (state === 'unknown' || state === 'completed') {
+        await enqueueDelivery(deliverQueue, itemId, this.deps.alertAttempts, this.deps.alertBackoffMs);
+        requeued++;
+      }
+    }
+    return requeued;
+  }
+}
