@@ -1,0 +1,137 @@
+/**
+ * End to end through HTTP, the real Redis and a fake Slack: enroll -> approve -> healthy reports ->
+ * reports stop -> exactly one "Stopped reporting" alert -> reports resume -> the alert is updated and
+ * the recovery is in its thread. The same for unhealthy reports.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, ALERT_CHANNEL, APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
+import { FakeSlack, type SlackCall } from '../harness/fake-slack.js';
+import { waitUntil } from '../harness/wait.js';
+
+let fake: FakeSlack;
+let app: TestApp;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  await app?.close();
+  fake.reset();
+});
+
+async function enrollAndApprove(name: string): Promise<{ id: string; token: string }> {
+  const enrolled = await call(`${app.url}/api/v1/enroll`, 'POST', {
+    token: ENROLLMENT_KEY,
+    body: { name, vendor: 'Qualys', family: 'va', consoleUrl: 'https://qualys.example/console' },
+  });
+  expect(enrolled.status).toBe(202);
+  expect(enrolled.body).toMatchObject({ status: 'pending' });
+  const enrollmentId = enrolled.body.enrollmentId as string;
+
+  // The approval request reaches the approval channel with Approve and Deny.
+  const [request] = await fake.waitFor(
+    (c) => c.method === 'chat.postMessage' && c.args.channel === APPROVAL_CHANNEL,
+  );
+  expect(JSON.stringify(request?.args.blocks)).toContain('enrollment_approve');
+
+  const pending = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
+  expect(pending.body).toEqual({ status: 'pending' });
+
+  const approved = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', { token: ADMIN_TOKEN });
+  expect(approved.status).toBe(200);
+  const again = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', { token: ADMIN_TOKEN });
+  expect(again.status).toBe(409);
+
+  // The decision is shown in the request message.
+  await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === APPROVAL_CHANNEL);
+
+  const first = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
+  expect(first.body.status).toBe('approved');
+  expect(first.body.token).toMatch(/^secsol_/);
+  const second = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
+  expect(second.body.token).toBeUndefined();
+  return { id: first.body.solutionId as string, token: first.body.token as string };
+}
+
+function report(id: string, token: string, status: 'healthy' | 'unhealthy', message?: string) {
+  return call(`${app.url}/api/v1/solutions/${id}/health`, 'POST', { token, body: { status, message } });
+}
+
+const alertsIn = (channel: string) => (c: SlackCall) =>
+  c.method === 'chat.postMessage' && c.args.channel === channel && c.args.thread_ts === undefined;
+
+async function stateOf(id: string): Promise<string> {
+  const res = await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN });
+  return res.body.state as string;
+}
+
+describe('when a connected solution stops reporting and comes back', () => {
+  it('posts exactly one stopped-reporting alert, then resolves it in place with a thread reply', async () => {
+    app = await startApp(fake);
+    const { id, token } = await enrollAndApprove('Qualys VA <!channel>');
+    expect(await stateOf(id)).toBe('not_reported');
+
+    for (let i = 0; i < 3; i++) expect((await report(id, token, 'healthy')).status).toBe(202);
+    await waitUntil(async () => (await stateOf(id)) === 'healthy');
+    const lastReportAt = Date.now();
+    // Not reported -> healthy is the end of a deployment: no message.
+    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(0);
+
+    // every (2s) + grace (1s) later the solution is stale; the alert follows within 2 s.
+    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 3000 + 2000 + 1000 });
+    const elapsed = (alert as SlackCall).at - lastReportAt;
+    expect(elapsed).toBeGreaterThanOrEqual(3000);
+    expect(elapsed).toBeLessThanOrEqual(3000 + 2000);
+    expect(String(alert?.args.text)).toContain('Stopped reporting');
+    // The untrusted name is escaped everywhere (no ping).
+    expect(JSON.stringify(alert?.args)).not.toContain('<!channel>');
+    expect(String(alert?.args.text)).toContain('&lt;!channel&gt;');
+    const metadata = alert?.args.metadata as { event_payload: { delivery_id: string } };
+    expect(metadata.event_payload.delivery_id).toMatch(new RegExp(`^flip-${id}-\\d+$`));
+    expect(alert?.args.link_names).toBeUndefined();
+    expect(await stateOf(id)).toBe('stopped_reporting');
+
+    // Reporting resumes: the incident message is edited and the recovery goes into its thread.
+    expect((await report(id, token, 'healthy')).status).toBe(202);
+    const ts = (alert?.response as { ts: string }).ts;
+    const [update] = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, { timeoutMs: 5000 });
+    expect(String(update?.args.text)).toContain('Recovered');
+    const [reply] = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
+    expect(String(reply?.args.text)).toContain('recovered');
+
+    // Still exactly one incident message, and the flips are on record.
+    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);
+    const detail = await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN });
+    const tos = (detail.body.flips as { to: string; delivery: string }[]).map((f) => `${f.to}:${f.delivery}`);
+    expect(tos).toEqual(['healthy:sent', 'stopped_reporting:sent', 'healthy:quiet']);
+    expect(fake.invalid).toEqual([]);
+  });
+});
+
+describe('when a connected solution reports unhealthy and recovers', () => {
+  it('posts one unhealthy alert with the report message, then resolves it', async () => {
+    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m' } });
+    const { id, token } = await enrollAndApprove('Palo Alto NGFW');
+    await report(id, token, 'healthy');
+    await waitUntil(async () => (await stateOf(id)) === 'healthy');
+
+    await report(id, token, 'unhealthy', 'signature updates failing <@U999>');
+    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 3000 });
+    expect(String(alert?.args.text)).toContain('Unhealthy');
+    const blocks = JSON.stringify(alert?.args.blocks);
+    expect(blocks).toContain('signature updates failing &lt;@U999&gt;');
+    expect(blocks).not.toContain('<@U999>');
+
+    // More unhealthy reports do not post again: one message per incident.
+    await report(id, token, 'unhealthy', 'still failing');
+    await report(id, token, 'healthy');
+    const ts = (alert?.response as { ts: string }).ts;
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, { timeoutMs: 3000 });
+    await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
+    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);
+    expect(fake.invalid).toEqual([]);
+  });
+});

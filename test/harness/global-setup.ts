@@ -1,0 +1,20 @@
+/**
+ * Once per test run: make sure Redis answers (the tests use the real one, never a mock) and build
+ * dist/ for the tests that run secsol as child processes (to SIGKILL and SIGTERM them).
+ */
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+
+export default async function setup(): Promise<void> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`the tests need a Redis server at ${url} (start one with redis-server): ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
