@@ -21,6 +21,7 @@ import type { Logger } from './logger.js';
 import { openQueues } from './queue/queues.js';
 import { IngestService } from './services/ingest-service.js';
 import { SolutionService } from './services/solution-service.js';
+import { Approvers } from './slack/approvers.js';
 import { approvalRequestMessage } from './slack/blocks/approval-blocks.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type LocalSlackApi, startLocalSlackApi } from './slack/local-slack-api.js';
@@ -223,6 +224,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       service,
       defaults: config.health,
       defaultChannel,
+      approvers: new Approvers(config.approvers, slackClient, logger.child({ part: 'approvers' }), now),
       logger: logger.child({ part: 'slack' }),
       now,
     });

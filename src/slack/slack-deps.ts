@@ -10,6 +10,7 @@ import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
 import type { FlipRepository } from '../storage/flip-repository.js';
 import type { ReportRepository } from '../storage/report-repository.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { Approvers } from './approvers.js';
 
 export interface SlackDeps {
   config: Config;
@@ -23,6 +24,7 @@ export interface SlackDeps {
   service: SolutionService;
   defaults: HealthPolicy;
   defaultChannel: string;
+  approvers: Approvers;
   logger: Logger;
   now: () => number;
 }

@@ -1,8 +1,37 @@
 /**
- * Registers every Slack surface on the Bolt app: commands, actions, views and events.
- * Each surface has its own folder and registrar; handlers are small files named for what they do.
+ * Registers every Slack surface on the Bolt app: commands, actions, views and events, one registrar per
+ * surface and one small file per handler. A global middleware drops Events API redeliveries.
  */
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../slack-deps.js';
+import { registerActions } from './actions/register-actions.js';
+import { registerCommands } from './commands/register-commands.js';
+import { registerEvents } from './events/register-events.js';
+import { registerViews } from './views/register-views.js';
 
-export function registerListeners(_app: App, _deps: SlackDeps): void {}
+/** How long a handled event id is remembered: Slack retries for well under an hour. */
+export const EVENT_DEDUP_SEC = 3600;
+
+export function registerListeners(app: App, deps: SlackDeps): void {
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && /^[A-Za-z0-9]{1,64}$/.test(eventId)) {
+      const first = await deps.ctx.redis.set(
+        deps.ctx.keys.slackEventSeen(eventId),
+        '1',
+        'EX',
+        EVENT_DEDUP_SEC,
+        'NX',
+      );
+      if (first !== 'OK') {
+        deps.logger.info({ eventId }, 'dropped a redelivered Slack event');
+        return;
+      }
+    }
+    await next();
+  });
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+}

@@ -1,0 +1,4 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../slack-deps.js';
+
+export function registerViews(_app: App, _deps: SlackDeps): void {}
