@@ -30,8 +30,13 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD');
+/** An integer variable; empty counts as unset (coercing '' would silently give 0). */
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
+    .pipe(z.coerce.number<string>().int().min(min).max(max));
 
 const schema = z
   .object({
@@ -92,45 +97,51 @@ const schema = z
     SECSOL_SHUTDOWN_BUDGET: duration('10s'),
     SECSOL_WORKER_CONCURRENCY: int(4, 1, 64),
     SECSOL_FAULTS: optionalText,
+    // Where people and scripts reach this server; shown in the "Add data sources" instructions.
+    SECSOL_PUBLIC_URL: optionalText.pipe(z.url().optional()),
   })
-  .superRefine((env, ctx) => {
-    const slackMode = env.SLACK_BOT_TOKEN !== undefined;
-    if (slackMode && env.SLACK_SIGNING_SECRET === undefined && env.SLACK_APP_TOKEN === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-    if (!slackMode && (env.SLACK_SIGNING_SECRET !== undefined || env.SLACK_APP_TOKEN !== undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'required when other Slack credentials are set',
-      });
-    }
-    if (slackMode && env.SECSOL_ALERT_CHANNEL === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SECSOL_ALERT_CHANNEL'],
-        message: 'required outside local mode',
-      });
-    }
-    if ((env.SECSOL_EXPORT_URL === undefined) !== (env.SECSOL_EXPORT_SECRET === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SECSOL_EXPORT_SECRET'],
-        message: 'SECSOL_EXPORT_URL and SECSOL_EXPORT_SECRET go together',
-      });
-    }
-    if (env.AZURE_SUBSCRIPTION_ID !== undefined) {
-      for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
-        if (env[name] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'required with AZURE_SUBSCRIPTION_ID' });
+  // `when: () => true`: zod skips refinements once a field failed; we want every problem in one message.
+  .superRefine(
+    (env, ctx) => {
+      const slackMode = env.SLACK_BOT_TOKEN !== undefined;
+      if (slackMode && env.SLACK_SIGNING_SECRET === undefined && env.SLACK_APP_TOKEN === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: 'required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+      if (!slackMode && (env.SLACK_SIGNING_SECRET !== undefined || env.SLACK_APP_TOKEN !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message: 'required when other Slack credentials are set',
+        });
+      }
+      if (slackMode && env.SECSOL_ALERT_CHANNEL === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SECSOL_ALERT_CHANNEL'],
+          message: 'required outside local mode',
+        });
+      }
+      if ((env.SECSOL_EXPORT_URL === undefined) !== (env.SECSOL_EXPORT_SECRET === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SECSOL_EXPORT_SECRET'],
+          message: 'SECSOL_EXPORT_URL and SECSOL_EXPORT_SECRET go together',
+        });
+      }
+      if (env.AZURE_SUBSCRIPTION_ID !== undefined) {
+        for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
+          if (env[name] === undefined) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'required with AZURE_SUBSCRIPTION_ID' });
+          }
         }
       }
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export type Env = z.output<typeof schema>;
 
@@ -184,6 +195,8 @@ export interface Config {
   readonly shutdownBudget: number;
   /** Test-only fault hooks, honoured only when NODE_ENV=test. */
   readonly faults: ReadonlySet<string>;
+  /** Base URL of this server as others reach it (SECSOL_PUBLIC_URL), without a trailing slash. */
+  readonly publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -205,19 +218,43 @@ export function readEnvironment(
   return merged;
 }
 
+/** Hides the credentials part of a URL-looking value (redis://user:pass@host). */
+function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/i, '$1[redacted]@');
+}
+
+/** Freezes the config and everything in it: nothing may change configuration after boot. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A set that refuses changes (Object.freeze does not stop Set#add). */
+function frozenSet(items: string[]): ReadonlySet<string> {
+  const set = new Set(items);
+  const refuse = () => {
+    throw new TypeError('configuration is read-only');
+  };
+  return Object.freeze(Object.assign(set, { add: refuse, delete: refuse, clear: refuse }));
+}
+
 export function loadConfig(raw: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const value = raw[name];
-      const shown = value === undefined || /SECRET|TOKEN|KEY/.test(name) ? '' : ` (got "${value}")`;
+      const shown =
+        value === undefined || /SECRET|TOKEN|KEY/.test(name) ? '' : ` (got "${redactUrl(value)}")`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
   }
   const e = parsed.data;
-  return Object.freeze({
+  return deepFreeze({
     env: e.NODE_ENV,
     slack: {
       local: e.SLACK_BOT_TOKEN === undefined,
@@ -270,12 +307,13 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,
-    faults: new Set(
+    faults: frozenSet(
       e.NODE_ENV === 'test' && e.SECSOL_FAULTS
         ? e.SECSOL_FAULTS.split(',')
             .map((s) => s.trim())
             .filter(Boolean)
         : [],
     ),
+    publicUrl: (e.SECSOL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   });
 }

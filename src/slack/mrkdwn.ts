@@ -11,14 +11,22 @@ export function esc(text: string): string {
 /** Cuts text to `max` characters, marking the cut. Counts UTF-16 units, as Slack's limits do. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (max < 1) return '';
+  return `${dropHalfPair(text.slice(0, max - 1))}…`;
+}
+
+/** A cut must not leave half of a surrogate pair (half an emoji) at its end. */
+function dropHalfPair(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }
 
 /** Escapes, then truncates without cutting an entity in half. */
 export function escTrunc(text: string, max: number): string {
   const escaped = esc(text);
   if (escaped.length <= max) return escaped;
-  let cut = escaped.slice(0, Math.max(0, max - 1));
+  if (max < 1) return '';
+  let cut = dropHalfPair(escaped.slice(0, max - 1));
   const amp = cut.lastIndexOf('&');
   if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
   return `${cut}…`;

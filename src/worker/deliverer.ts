@@ -107,13 +107,20 @@ export class Deliverer {
     if ('waitMs' in lease) return this.delay(job, token, lease.waitMs + Math.floor(Math.random() * 100));
     let posted = false;
     let later: RetryLater | null = null;
+    // After a post the channel keeps a ~1 s gap; after a 429 it stays closed for Retry-After.
+    let gapMs = 0;
     try {
       posted = await this.deliverLeased(data.itemId, channel);
+      if (posted) gapMs = this.opts.paceMs;
     } catch (err) {
       if (err instanceof RetryLater) later = err;
-      else await this.onError(err, data.itemId, channel, job);
+      else {
+        const failure = classifySlackError(err);
+        if (failure.kind === 'rate-limited') gapMs = failure.retryAfterMs;
+        await this.onError(err, data.itemId, channel, job);
+      }
     } finally {
-      await delivery.releaseChannel(channel, lease.token, posted ? this.opts.paceMs : 0);
+      await delivery.releaseChannel(channel, lease.token, gapMs);
     }
     if (later) return this.delay(job, token, later.delayMs);
     logger.debug({ itemId: data.itemId, channel, posted }, 'delivered');

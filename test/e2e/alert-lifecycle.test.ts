@@ -4,7 +4,15 @@
  * the recovery is in its thread. The same for unhealthy reports.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, ALERT_CHANNEL, APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
+import {
+  ADMIN_TOKEN,
+  ALERT_CHANNEL,
+  APPROVAL_CHANNEL,
+  call,
+  ENROLLMENT_KEY,
+  startApp,
+  type TestApp,
+} from '../harness/app.js';
 import { FakeSlack, type SlackCall } from '../harness/fake-slack.js';
 import { waitUntil } from '../harness/wait.js';
 
@@ -40,9 +48,13 @@ async function enrollAndApprove(name: string): Promise<{ id: string; token: stri
   const pending = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
   expect(pending.body).toEqual({ status: 'pending' });
 
-  const approved = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', { token: ADMIN_TOKEN });
+  const approved = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', {
+    token: ADMIN_TOKEN,
+  });
   expect(approved.status).toBe(200);
-  const again = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', { token: ADMIN_TOKEN });
+  const again = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', {
+    token: ADMIN_TOKEN,
+  });
   expect(again.status).toBe(409);
 
   // The decision is shown in the request message.
@@ -97,7 +109,9 @@ describe('when a connected solution stops reporting and comes back', () => {
     // Reporting resumes: the incident message is edited and the recovery goes into its thread.
     expect((await report(id, token, 'healthy')).status).toBe(202);
     const ts = (alert?.response as { ts: string }).ts;
-    const [update] = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, { timeoutMs: 5000 });
+    const [update] = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, {
+      timeoutMs: 5000,
+    });
     expect(String(update?.args.text)).toContain('Recovered');
     const [reply] = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
     expect(String(reply?.args.text)).toContain('recovered');

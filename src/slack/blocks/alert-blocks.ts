@@ -164,16 +164,18 @@ export function digestMessage(entries: DigestEntry[], since: number): SlackMessa
     .filter((s) => counts.has(s))
     .map((s) => `${STATE_EMOJI[s]} ${STATE_LABEL[s]}: *${counts.get(s)}*`)
     .join('   ');
-  const shown = current.slice(0, 20);
-  const lines = shown.map((e) => `${STATE_EMOJI[e.to]} *${name(e)}*: ${escTrunc(oneLine(e.reason), 120)}`);
-  const more = current.length - shown.length;
+  const lines = current
+    .slice(0, 20)
+    .map((e) => `${STATE_EMOJI[e.to]} *${name(e)}*: ${escTrunc(oneLine(e.reason), 120)}`);
+  const listed = fitLines(lines, 2900);
+  const more = current.length - listed.count;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: `${current.length} security solutions changed state` },
     },
     { type: 'section', text: { type: 'mrkdwn', text: summary || 'No changes' } },
-    { type: 'section', text: { type: 'mrkdwn', text: escSafeJoin(lines, 2900) } },
+    { type: 'section', text: { type: 'mrkdwn', text: listed.text } },
     {
       type: 'context',
       elements: [
@@ -187,15 +189,17 @@ export function digestMessage(entries: DigestEntry[], since: number): SlackMessa
   return { text: `${current.length} security solutions changed state, ${bad} need attention`, blocks };
 }
 
-/** Joins already-escaped lines up to a length, marking what was left out. */
-function escSafeJoin(lines: string[], max: number): string {
-  let out = '';
-  for (const [i, line] of lines.entries()) {
-    const next = out ? `${out}\n${line}` : line;
-    if (next.length > max - 20) return `${out}\n…and ${lines.length - i} more`;
-    out = next;
+/** Joins already-escaped lines while they fit in `max` characters; says how many fitted. */
+function fitLines(lines: string[], max: number): { text: string; count: number } {
+  let text = '';
+  let count = 0;
+  for (const line of lines) {
+    const next = text ? `${text}\n${line}` : line;
+    if (next.length > max) break;
+    text = next;
+    count++;
   }
-  return out || ' ';
+  return { text: text || ' ', count };
 }
 
 /** A burst of security events from one solution, as one message. */

@@ -1,0 +1,290 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Config, ConfigError, loadConfig, readEnvironment } from '../../src/config/config.js';
+
+/** Calls loadConfig, which must throw a ConfigError, and returns that error. */
+function configErrorOf(raw: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+/** The variable each problem line names (the text before the first colon). */
+function named(error: ConfigError): string[] {
+  return error.problems.map((p) => p.split(':')[0] ?? '');
+}
+
+const SLACK_OK = {
+  SLACK_BOT_TOKEN: 'xoxb-123-456-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  SECSOL_ALERT_CHANNEL: 'C0123ABCD',
+};
+
+describe('loadConfig', () => {
+  describe('when the environment is empty', () => {
+    const config = loadConfig({});
+
+    it('runs in local mode', () => {
+      expect(config.slack.local).toBe(true);
+      expect(config.slack.botToken).toBeUndefined();
+      expect(config.alertChannel).toBeUndefined();
+    });
+
+    it('uses the documented defaults', () => {
+      expect(config.port).toBe(3000);
+      expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+      expect(config.health).toEqual({
+        every: 3_600_000,
+        grace: 15 * 60_000,
+        silenceWindow: 14 * 86_400_000,
+        unhealthyThreshold: 1,
+      });
+      expect(config.eventMinSeverity).toBe('high');
+      expect(config.approvers).toEqual([]);
+      expect(config.logLevel).toBe('info');
+      expect(config.export).toBeUndefined();
+      expect(config.azure).toBeUndefined();
+      expect(config.enrollmentKey).toBeUndefined();
+      expect(config.adminToken).toBeUndefined();
+      expect(config.faults.size).toBe(0);
+    });
+  });
+
+  describe('when durations and numbers are set', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      SECSOL_EXPECTED_EVERY: '90s',
+      SECSOL_GRACE: '500ms',
+      SECSOL_SILENCE_WINDOW: '7d',
+      SECSOL_UNHEALTHY_THRESHOLD: '3',
+      SECSOL_EVENT_MIN_SEVERITY: 'medium',
+    });
+
+    it('parses them to milliseconds and numbers', () => {
+      expect(config.port).toBe(8080);
+      expect(config.health).toEqual({
+        every: 90_000,
+        grace: 500,
+        silenceWindow: 7 * 86_400_000,
+        unhealthyThreshold: 3,
+      });
+      expect(config.eventMinSeverity).toBe('medium');
+    });
+  });
+
+  describe('when Slack credentials and channels are set', () => {
+    const config = loadConfig({ ...SLACK_OK, SECSOL_APPROVERS: ' U0123ABC, W0456DEF ,S0789GHI,' });
+
+    it('leaves local mode', () => {
+      expect(config.slack.local).toBe(false);
+      expect(config.slack.botToken).toBe(SLACK_OK.SLACK_BOT_TOKEN);
+      expect(config.slack.signingSecret).toBe(SLACK_OK.SLACK_SIGNING_SECRET);
+    });
+
+    it('uses the alert channel for approvals when no approval channel is set', () => {
+      expect(config.alertChannel).toBe('C0123ABCD');
+      expect(config.approvalChannel).toBe('C0123ABCD');
+    });
+
+    it('reads approvers as a trimmed list of user and user-group ids', () => {
+      expect(config.approvers).toEqual(['U0123ABC', 'W0456DEF', 'S0789GHI']);
+    });
+  });
+
+  describe('when several variables are wrong', () => {
+    const raw = {
+      PORT: 'abc',
+      SECSOL_GRACE: 'soon',
+      SECSOL_APPROVERS: 'U123,bob',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+    };
+
+    it('throws one ConfigError', () => {
+      expect(() => loadConfig(raw)).toThrow(ConfigError);
+    });
+
+    it('names every wrong variable in its problems', () => {
+      const error = configErrorOf(raw);
+      expect(named(error)).toEqual(
+        expect.arrayContaining([
+          'PORT',
+          'SECSOL_GRACE',
+          'SECSOL_APPROVERS',
+          'SLACK_SIGNING_SECRET',
+          'SECSOL_ALERT_CHANNEL',
+        ]),
+      );
+    });
+
+    it('lists every problem in its message', () => {
+      const error = configErrorOf(raw);
+      for (const problem of error.problems) expect(error.message).toContain(problem);
+      expect(error.message).toContain('bob');
+      expect(error.name).toBe('ConfigError');
+    });
+  });
+
+  describe('when one cross-field rule fails alongside a type error', () => {
+    it('still reports the cross-field rule', () => {
+      const error = configErrorOf({ PORT: 'abc', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'x' });
+      expect(named(error)).toEqual(expect.arrayContaining(['PORT', 'SECSOL_ALERT_CHANNEL']));
+    });
+  });
+
+  describe('when only cross-field rules fail', () => {
+    it('names the bot token, signing secret and alert channel problems', () => {
+      const error = configErrorOf({ SLACK_BOT_TOKEN: 'xoxb-1' });
+      expect(named(error)).toEqual(expect.arrayContaining(['SLACK_SIGNING_SECRET', 'SECSOL_ALERT_CHANNEL']));
+    });
+  });
+
+  describe('when the problem is about a secret-bearing variable', () => {
+    const SECRET = 'sup3r-s3cret-signing-value-do-not-print';
+
+    it('does not print the signing secret when the bot token is missing', () => {
+      const error = configErrorOf({ SLACK_SIGNING_SECRET: SECRET, PORT: 'abc' });
+      expect(named(error)).toContain('SLACK_BOT_TOKEN');
+      expect(error.message).not.toContain(SECRET);
+      expect(error.problems.join('\n')).not.toContain(SECRET);
+    });
+
+    it('does not print a malformed bot token', () => {
+      const token = 'xoxp-9999-personal-token-do-not-print';
+      const error = configErrorOf({ SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: SECRET });
+      expect(named(error)).toContain('SLACK_BOT_TOKEN');
+      expect(error.message).not.toContain(token);
+      expect(error.message).not.toContain(SECRET);
+    });
+
+    it('does not print short API keys', () => {
+      const error = configErrorOf({ SECSOL_ADMIN_TOKEN: 'short-admin', SECSOL_ENROLLMENT_KEY: 'short-key' });
+      expect(named(error)).toEqual(expect.arrayContaining(['SECSOL_ADMIN_TOKEN', 'SECSOL_ENROLLMENT_KEY']));
+      expect(error.message).not.toContain('short-admin');
+      expect(error.message).not.toContain('short-key');
+    });
+
+    it('does not print a password carried in an invalid REDIS_URL', () => {
+      const error = configErrorOf({ REDIS_URL: 'redis://default:s3cr3t-redis-pass@redis host:6379' });
+      expect(named(error)).toContain('REDIS_URL');
+      expect(error.message).not.toContain('s3cr3t-redis-pass');
+    });
+
+    it('does not print the export secret when the export URL is missing', () => {
+      const error = configErrorOf({ SECSOL_EXPORT_SECRET: SECRET });
+      expect(named(error)).toContain('SECSOL_EXPORT_SECRET');
+      expect(error.message).not.toContain(SECRET);
+    });
+  });
+
+  describe('when values are invalid in other ways', () => {
+    it.each([
+      ['PORT', '70000'],
+      ['PORT', '3000.5'],
+      ['SECSOL_EXPECTED_EVERY', '0s'],
+      ['SECSOL_SILENCE_WINDOW', '2w'],
+      ['SECSOL_EVENT_MIN_SEVERITY', 'urgent'],
+      ['SECSOL_ALERT_CHANNEL', '#alerts'],
+      ['SECSOL_APPROVAL_CHANNEL', 'alerts'],
+      ['SECSOL_UNHEALTHY_THRESHOLD', '0'],
+      ['REDIS_URL', 'not a url'],
+      ['LOG_LEVEL', 'loud'],
+      ['NODE_ENV', 'staging'],
+    ])('names %s=%s', (name, value) => {
+      expect(named(configErrorOf({ [name]: value }))).toContain(name);
+    });
+
+    it('names each missing Azure credential', () => {
+      const error = configErrorOf({ AZURE_SUBSCRIPTION_ID: 'sub', AZURE_TENANT_ID: 'tenant' });
+      expect(named(error)).toEqual(expect.arrayContaining(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']));
+      expect(named(error)).not.toContain('AZURE_TENANT_ID');
+    });
+  });
+
+  describe('when a numeric variable is present but empty', () => {
+    it('falls back to its default like the other variables do', () => {
+      expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    });
+  });
+
+  describe('when SECSOL_FAULTS is set', () => {
+    it('is honoured when NODE_ENV is test', () => {
+      const config = loadConfig({ NODE_ENV: 'test', SECSOL_FAULTS: 'crash-after-post, slow-eval,,' });
+      expect([...config.faults].sort()).toEqual(['crash-after-post', 'slow-eval']);
+    });
+
+    it.each(['production', 'development'])('is ignored when NODE_ENV is %s', (nodeEnv) => {
+      const config = loadConfig({ NODE_ENV: nodeEnv, SECSOL_FAULTS: 'crash-after-post' });
+      expect(config.faults.size).toBe(0);
+    });
+
+    it('is ignored when NODE_ENV is unset', () => {
+      expect(loadConfig({ SECSOL_FAULTS: 'crash-after-post' }).faults.size).toBe(0);
+    });
+  });
+
+  describe('the returned config', () => {
+    const config: Config = loadConfig({ ...SLACK_OK, SECSOL_APPROVERS: 'U0123ABC' });
+
+    it('is frozen', () => {
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(() => {
+        (config as { port: number }).port = 1;
+      }).toThrow(TypeError);
+      expect(config.port).toBe(3000);
+    });
+
+    it('is frozen all the way down', () => {
+      expect(Object.isFrozen(config.slack)).toBe(true);
+      expect(Object.isFrozen(config.health)).toBe(true);
+      expect(Object.isFrozen(config.worker)).toBe(true);
+      expect(Object.isFrozen(config.approvers)).toBe(true);
+    });
+  });
+});
+
+describe('readEnvironment', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'secsol-config-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('when a .env file is present', () => {
+    it('reads its variables', () => {
+      writeFileSync(
+        join(dir, '.env'),
+        'PORT=4000\n# a comment\nSECSOL_GRACE="5m"\nSECSOL_APPROVERS=U0123ABC\n',
+      );
+      const env = readEnvironment(dir, {});
+      expect(env).toMatchObject({ PORT: '4000', SECSOL_GRACE: '5m', SECSOL_APPROVERS: 'U0123ABC' });
+      expect(loadConfig(env).health.grace).toBe(5 * 60_000);
+    });
+
+    it('lets variables already in the environment win over the file', () => {
+      writeFileSync(join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=debug\n');
+      const env = readEnvironment(dir, { PORT: '5000', OTHER: 'x' });
+      expect(env).toMatchObject({ PORT: '5000', LOG_LEVEL: 'debug', OTHER: 'x' });
+    });
+  });
+
+  describe('when there is no .env file', () => {
+    it('returns the environment it was given', () => {
+      expect(readEnvironment(dir, { PORT: '5000' })).toEqual({ PORT: '5000' });
+    });
+
+    it('drops variables whose value is undefined', () => {
+      const env = readEnvironment(dir, { PORT: undefined, LOG_LEVEL: 'warn' });
+      expect(env).toEqual({ LOG_LEVEL: 'warn' });
+    });
+  });
+});
