@@ -43,17 +43,32 @@ export function openQueues(connection: ConnectionOptions, prefix: string): Queue
   };
 }
 
+const deliveryOpts = (itemId: string, attempts: number, backoffMs: number) => ({
+  jobId: itemId,
+  attempts,
+  backoff: { type: 'exponential', delay: backoffMs },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+});
+
+/** Queues many deliveries in one round trip (a storm of flips). */
+export async function enqueueDeliveries(
+  queue: Queue,
+  itemIds: string[],
+  attempts: number,
+  backoffMs: number,
+) {
+  if (itemIds.length === 0) return;
+  await queue.addBulk(
+    itemIds.map((itemId) => ({
+      name: 'deliver',
+      data: { itemId },
+      opts: deliveryOpts(itemId, attempts, backoffMs),
+    })),
+  );
+}
+
 /** Queues a delivery. The job id is the item id: adding it twice while it exists is a no-op. */
 export async function enqueueDelivery(queue: Queue, itemId: string, attempts: number, backoffMs: number) {
-  await queue.add(
-    'deliver',
-    { itemId },
-    {
-      jobId: itemId,
-      attempts,
-      backoff: { type: 'exponential', delay: backoffMs },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { count: 5000 },
-    },
-  );
+  await queue.add('deliver', { itemId }, deliveryOpts(itemId, attempts, backoffMs));
 }

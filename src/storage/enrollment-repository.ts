@@ -21,7 +21,8 @@ export type Enrollment = z.infer<typeof enrollmentSchema>;
 
 export interface Decision {
   applied: boolean;
-  status: 'approved' | 'denied' | 'pending' | 'missing';
+  /** 'stale': the solution changed since the clicked button was built (only with an expected version). */
+  status: 'approved' | 'denied' | 'pending' | 'missing' | 'stale';
   decidedBy: string;
 }
 
@@ -31,7 +32,22 @@ export class EnrollmentRepository {
   async create(e: Enrollment): Promise<void> {
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(e)) if (v !== undefined) fields[k] = String(v);
-    await this.ctx.redis.hset(this.ctx.keys.enrollment(e.id), fields);
+    const { redis, keys } = this.ctx;
+    await redis
+      .multi()
+      .hset(keys.enrollment(e.id), fields)
+      .sadd(keys.solutionEnrollments(e.solutionId), e.id)
+      .exec();
+  }
+
+  /** The solution's requests still waiting for a decision, oldest first. */
+  async pendingFor(solutionId: string): Promise<Enrollment[]> {
+    const { redis, keys } = this.ctx;
+    const ids = await redis.smembers(keys.solutionEnrollments(solutionId));
+    const found = await Promise.all(ids.map((id) => this.get(id).catch(() => null)));
+    return found
+      .filter((e): e is Enrollment => e !== null && e.status === 'pending' && e.solutionId === solutionId)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async get(id: string): Promise<Enrollment | null> {
@@ -48,12 +64,13 @@ export class EnrollmentRepository {
     actor: string,
     now: number,
     firstDeadline: number,
+    expectedVersion?: number,
   ): Promise<Decision> {
     const { keys, scripts } = this.ctx;
     const [applied, status, decidedBy] = (await scripts.run(
       'decideEnrollment',
       [keys.enrollment(id), keys.solution(solutionId), keys.deadlines],
-      [decision, actor, now, firstDeadline],
+      [decision, actor, now, firstDeadline, expectedVersion ?? ''],
     )) as [number, Decision['status'], string];
     return { applied: applied === 1, status, decidedBy };
   }

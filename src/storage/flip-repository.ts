@@ -46,6 +46,8 @@ export interface CommitInput {
   deadline: number | null;
   kind: FlipKind;
   channel: string;
+  /** When the commit happens (the outbox orders and ages items by it). */
+  now: number;
 }
 
 export type CommitResult = { outcome: 'gone' | 'stale' | 'same' } | { outcome: 'flip'; flipId: string };
@@ -87,6 +89,7 @@ export class FlipRepository {
         input.kind,
         FLIP_HISTORY_CAP,
         FLIP_TTL_MS,
+        input.now,
       ],
     )) as 'gone' | 'stale' | 'same' | 'flip';
     return outcome === 'flip' ? { outcome, flipId } : { outcome };

@@ -50,6 +50,8 @@ export function buildKeys(prefix: string) {
     faultFired: (name: string) => `${p}:fault:${name}`,
     /** HASH: an enrollment request. */
     enrollment: (enrollmentId: string) => `${p}:enroll:${enrollmentId}`,
+    /** SET of the enrollment ids of one solution (finds its pending request). */
+    solutionEnrollments: (id: string) => `${p}:sol-enrollments:${id}`,
     /** LIST of JSON audit records, newest first, capped; and per solution. */
     audit: `${p}:audit`,
     solutionAudit: (id: string) => `${p}:audit:${id}`,

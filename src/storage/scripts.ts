@@ -87,7 +87,7 @@ return accepted`,
    * The evaluator's commit: compare-and-set on the facts revision, the state and the flip sequence.
    * KEYS: solution, flip, solution flips, deadlines, outbox, channel outbox.
    * ARGV: id, expectedRev, expectedState, expectedSeq, newState, at, reason, deadline|'', flipId,
-   *       deliverable '1'|'0', channel, kind, flipCap, flipTtlMs.
+   *       deliverable '1'|'0', channel, kind, flipCap, flipTtlMs, now (the outbox score: when it was written).
    * Returns 'gone', 'stale', 'same' or 'flip'.
    */
   commitEvaluation: {
@@ -117,8 +117,8 @@ redis.call('PEXPIRE', KEYS[2], ARGV[14])
 redis.call('LPUSH', KEYS[3], ARGV[9])
 redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[13]) - 1)
 if ARGV[10] == '1' then
-  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[9])
-  redis.call('ZADD', KEYS[6], ARGV[6], ARGV[9])
+  redis.call('ZADD', KEYS[5], ARGV[15], ARGV[9])
+  redis.call('ZADD', KEYS[6], ARGV[15], ARGV[9])
 end
 setDeadline()
 return 'flip'`,
@@ -126,7 +126,8 @@ return 'flip'`,
 
   /**
    * An approver's decision on an enrollment, applied once. KEYS: enrollment, solution, deadlines.
-   * ARGV: decision ('approved'|'denied'), actor, at, deadline. Returns {applied 0|1, status, decidedBy}.
+   * ARGV: decision ('approved'|'denied'), actor, at, deadline, expectedVersion|'' (optional: refuse with
+   * 'stale' when the solution changed since the button was built). Returns {applied 0|1, status, decidedBy}.
    */
   decideEnrollment: {
     keys: 3,
@@ -135,6 +136,9 @@ local e = redis.call('HMGET', KEYS[1], 'status', 'decidedBy', 'solutionId')
 if not e[1] then return {0, 'missing', ''} end
 if e[1] ~= 'pending' then return {0, e[1], e[2] or ''} end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {0, 'missing', ''} end
+if ARGV[5] and ARGV[5] ~= '' and redis.call('HGET', KEYS[2], 'version') ~= ARGV[5] then
+  return {0, 'stale', ''}
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedBy', ARGV[2], 'decidedAt', ARGV[3])
 if ARGV[1] == 'approved' then
   redis.call('HSET', KEYS[2], 'lifecycle', 'connected', 'connectedAt', ARGV[3], 'state', 'not_reported',

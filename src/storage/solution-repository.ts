@@ -8,9 +8,9 @@ import {
   solutionFields,
 } from './solution-record.js';
 
-export type ConfigPatch = Partial<
-  Pick<
-    Solution,
+/** Fields to change; `undefined` leaves a field alone, `null` clears it (back to the default). */
+export type ConfigPatch = {
+  [K in
     | 'name'
     | 'consoleUrl'
     | 'owner'
@@ -18,9 +18,8 @@ export type ConfigPatch = Partial<
     | 'every'
     | 'grace'
     | 'unhealthyThreshold'
-    | 'linkedResources'
-  >
->;
+    | 'linkedResources']?: Solution[K] | null;
+};
 
 export class SolutionRepository {
   constructor(private readonly ctx: StorageContext) {}
@@ -44,6 +43,23 @@ export class SolutionRepository {
   async get(id: string): Promise<SolutionRecord | null> {
     const hash = await this.ctx.redis.hgetall(this.ctx.keys.solution(id));
     return Object.keys(hash).length === 0 ? null : parseSolutionHash(hash);
+  }
+
+  /** Several solutions in one round trip; null for missing ones, and an Error for a corrupt record. */
+  async getMany(ids: string[]): Promise<(SolutionRecord | null | Error)[]> {
+    const { redis, keys } = this.ctx;
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.solution(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, hash]) => {
+      if (err) return err;
+      if (!hash || Object.keys(hash).length === 0) return null;
+      try {
+        return parseSolutionHash(hash as Record<string, string>);
+      } catch (e) {
+        return e as Error;
+      }
+    });
   }
 
   /** Every solution, read in pipelined batches. Corrupt records are skipped and reported to `onCorrupt`. */

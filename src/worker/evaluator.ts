@@ -8,10 +8,11 @@
 import type { Queue } from 'bullmq';
 import { evaluate, flipKind, type HealthPolicy, policyFor } from '../domain/health.js';
 import type { Logger } from '../logger.js';
-import { enqueueDelivery } from '../queue/queues.js';
+import { enqueueDeliveries, enqueueDelivery } from '../queue/queues.js';
 import type { StorageContext } from '../storage/context.js';
 import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import type { FlipRepository } from '../storage/flip-repository.js';
+import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 
 export const TICK_BATCH = 500;
@@ -65,24 +66,43 @@ export class Evaluator {
       0,
       TICK_BATCH,
     );
-    const flips: string[] = [];
-    let evaluated = 0;
+    // One round trip for the batch's records, the commits in flight together, one bulk enqueue.
+    const ids: string[] = [];
+    const scores: number[] = [];
     for (let i = 0; i < due.length; i += 2) {
-      const id = due[i] as string;
-      const score = Number(due[i + 1]);
-      evaluated++;
-      const flipId = await this.evaluateOne(id, score, now);
-      if (flipId) flips.push(flipId);
+      ids.push(due[i] as string);
+      scores.push(Number(due[i + 1]));
     }
+    const records = ids.length > 0 ? await this.deps.solutions.getMany(ids) : [];
+    const results = await Promise.all(
+      ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now)),
+    );
+    const flips = results.filter((r): r is { flipId: string; alert: boolean } => r !== null);
+    await enqueueDeliveries(
+      this.deps.deliverQueue,
+      flips.filter((f) => f.alert).map((f) => f.flipId),
+      this.deps.alertAttempts,
+      this.deps.alertBackoffMs,
+    );
     const requeued = await this.requeueStuck(now);
-    return { evaluated, flips, requeued, more: due.length / 2 >= TICK_BATCH };
+    return {
+      evaluated: ids.length,
+      flips: flips.map((f) => f.flipId),
+      requeued,
+      more: ids.length >= TICK_BATCH,
+    };
   }
 
-  /** Evaluates one due solution; returns the id of the flip it wrote, if any. */
-  private async evaluateOne(id: string, score: number, now: number): Promise<string | null> {
-    const { ctx, solutions, flips, logger } = this.deps;
+  /** Judges one due solution and commits the result; returns the flip it wrote, if any. */
+  private async evaluateOne(
+    id: string,
+    rec: SolutionRecord | null | Error,
+    score: number,
+    now: number,
+  ): Promise<{ flipId: string; alert: boolean } | null> {
+    const { ctx, flips, logger } = this.deps;
     try {
-      const rec = await solutions.get(id);
+      if (rec instanceof Error) throw rec;
       if (rec?.solution.lifecycle !== 'connected') {
         await ctx.redis.zrem(ctx.keys.deadlines, id);
         return null;
@@ -102,18 +122,11 @@ export class Evaluator {
         deadline: result.deadline,
         kind,
         channel: rec.solution.alertChannel ?? this.deps.defaultChannel,
+        now,
       });
       if (commit.outcome !== 'flip') return null;
       logger.info({ solutionId: id, flipId: commit.flipId, from: rec.state, to: result.state }, 'flip');
-      if (kind !== 'quiet') {
-        await enqueueDelivery(
-          this.deps.deliverQueue,
-          commit.flipId,
-          this.deps.alertAttempts,
-          this.deps.alertBackoffMs,
-        );
-      }
-      return commit.flipId;
+      return { flipId: commit.flipId, alert: kind !== 'quiet' };
     } catch (err) {
       // A solution that cannot be evaluated (corrupt record) must not stall everyone else's ticks.
       logger.error({ solutionId: id, err }, 'evaluation failed; postponing this solution');
