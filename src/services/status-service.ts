@@ -1,0 +1,201 @@
+/**
+ * The read model behind `/secsol status`, `view`, `alerts` and `history`: solutions loaded once (pipelined),
+ * each connected one judged with the health rules at one `now`, grouped and sorted worst first.
+ * Read-only: nothing here writes.
+ */
+import { type Evaluation, evaluate, type HealthPolicy, policyFor } from '../domain/health.js';
+import {
+  HEALTH_STATES,
+  type HealthReport,
+  type HealthState,
+  type SecurityEvent,
+  STATE_ORDER,
+} from '../domain/model.js';
+import type { FlipRecord, FlipRepository } from '../storage/flip-repository.js';
+import type { ReportRepository } from '../storage/report-repository.js';
+import type { SolutionRecord } from '../storage/solution-record.js';
+import type { SolutionRepository } from '../storage/solution-repository.js';
+
+export interface StatusServiceDeps {
+  solutions: SolutionRepository;
+  flips: FlipRepository;
+  reports: ReportRepository;
+  defaults: HealthPolicy;
+  now: () => number;
+  onCorrupt?: (id: string, err: unknown) => void;
+}
+
+export interface JudgedSolution {
+  record: SolutionRecord;
+  evaluation: Evaluation;
+  policy: HealthPolicy;
+}
+
+export interface StatusSnapshot {
+  now: number;
+  /** Connected solutions, worst state first, then by name. */
+  connected: JudgedSolution[];
+  /** Discovered (not yet connected) solutions, newest first. */
+  discovered: SolutionRecord[];
+  counts: Record<HealthState, number>;
+}
+
+export interface SolutionDetail {
+  record: SolutionRecord;
+  evaluation: Evaluation | null;
+  policy: HealthPolicy;
+  flips: FlipRecord[];
+  events: SecurityEvent[];
+  now: number;
+}
+
+export interface ActivityFeed {
+  now: number;
+  /** Newest first, each with the solution's name. */
+  flips: (FlipRecord & { name: string })[];
+  events: (SecurityEvent & { name: string })[];
+}
+
+export interface SolutionHistory {
+  record: SolutionRecord;
+  flips: FlipRecord[];
+  reports: HealthReport[];
+  now: number;
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+export function emptyCounts(): Record<HealthState, number> {
+  return Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
+}
+
+/** Groups and sorts already-loaded records: pure, so it is tested without Redis. */
+export function buildSnapshot(
+  records: SolutionRecord[],
+  defaults: HealthPolicy,
+  now: number,
+): StatusSnapshot {
+  const connected: JudgedSolution[] = [];
+  const discovered: SolutionRecord[] = [];
+  const counts = emptyCounts();
+  for (const record of records) {
+    if (record.solution.lifecycle === 'discovered') {
+      discovered.push(record);
+      continue;
+    }
+    if (record.solution.lifecycle !== 'connected') continue;
+    const policy = policyFor(record.solution, defaults);
+    const evaluation = evaluate(record.facts, policy, now);
+    counts[evaluation.state] += 1;
+    connected.push({ record, evaluation, policy });
+  }
+  connected.sort(
+    (a, b) =>
+      STATE_ORDER[a.evaluation.state] - STATE_ORDER[b.evaluation.state] ||
+      collator.compare(a.record.solution.name, b.record.solution.name) ||
+      (a.record.solution.id < b.record.solution.id ? -1 : 1),
+  );
+  discovered.sort((a, b) => b.solution.createdAt - a.solution.createdAt);
+  return { now, connected, discovered, counts };
+}
+
+/** A solution as people name it: its id, or its exact name ignoring case. */
+export function matchesRef(record: SolutionRecord, ref: string): boolean {
+  const wanted = ref.trim().toLowerCase();
+  return record.solution.id === wanted || record.solution.name.trim().toLowerCase() === wanted;
+}
+
+export class StatusService {
+  constructor(private readonly deps: StatusServiceDeps) {}
+
+  private async active(): Promise<SolutionRecord[]> {
+    const all = await this.deps.solutions.list(this.deps.onCorrupt);
+    return all.filter((r) => r.solution.lifecycle !== 'dismissed');
+  }
+
+  async snapshot(): Promise<StatusSnapshot> {
+    const now = this.deps.now();
+    return buildSnapshot(await this.active(), this.deps.defaults, now);
+  }
+
+  /** By id first (one read); by name only when that fails (a full scan, still one pipelined pass). */
+  async find(ref: string): Promise<SolutionRecord | null> {
+    const trimmed = ref.trim();
+    if (trimmed === '' || trimmed.length > 300) return null;
+    const lower = trimmed.toLowerCase();
+    if (/^[a-z0-9][a-z0-9-]{0,63}$/.test(lower)) {
+      const byId = await this.deps.solutions.get(lower).catch(() => null);
+      if (byId && byId.solution.lifecycle !== 'dismissed') return byId;
+    }
+    const matches = (await this.active()).filter((r) => matchesRef(r, trimmed));
+    return matches.length === 1 ? (matches[0] ?? null) : null;
+  }
+
+  judge(
+    record: SolutionRecord,
+    now = this.deps.now(),
+  ): { evaluation: Evaluation | null; policy: HealthPolicy } {
+    const policy = policyFor(record.solution, this.deps.defaults);
+    const evaluation = record.solution.lifecycle === 'connected' ? evaluate(record.facts, policy, now) : null;
+    return { evaluation, policy };
+  }
+
+  /** What `solutionViewMessage` needs for one solution. */
+  async detail(record: SolutionRecord, flipLimit = 5, eventLimit = 5): Promise<SolutionDetail> {
+    const now = this.deps.now();
+    const id = record.solution.id;
+    const [flips, events] = await Promise.all([
+      this.deps.flips.recent(id, flipLimit),
+      this.deps.reports.recentEvents(id, eventLimit),
+    ]);
+    return { record, ...this.judge(record, now), flips, events, now };
+  }
+
+  async history(record: SolutionRecord, limit = 15): Promise<SolutionHistory> {
+    const id = record.solution.id;
+    const [flips, reports] = await Promise.all([
+      this.deps.flips.recent(id, limit),
+      this.deps.reports.healthHistory(id, limit),
+    ]);
+    return { record, flips, reports, now: this.deps.now() };
+  }
+
+  /**
+   * Recent flips and security events, for one solution or the whole system. There is no global index of
+   * flips or events, so the whole-system feed reads only the solutions whose state or events changed
+   * most recently (known from the records already loaded): a bounded number of reads at any size.
+   */
+  async activity(record: SolutionRecord | null, limit = 15): Promise<ActivityFeed> {
+    const now = this.deps.now();
+    let flipSources: SolutionRecord[];
+    let eventSources: SolutionRecord[];
+    if (record) {
+      flipSources = [record];
+      eventSources = [record];
+    } else {
+      const all = (await this.active()).filter((r) => r.solution.lifecycle === 'connected');
+      flipSources = all
+        .filter((r) => r.flipSeq > 0)
+        .sort((a, b) => (b.stateSince ?? 0) - (a.stateSince ?? 0))
+        .slice(0, limit);
+      eventSources = all
+        .filter((r) => r.facts.lastEventAt !== null)
+        .sort((a, b) => (b.facts.lastEventAt ?? 0) - (a.facts.lastEventAt ?? 0))
+        .slice(0, limit);
+    }
+    const perSource = record ? limit : 3;
+    const [flipLists, eventLists] = await Promise.all([
+      Promise.all(flipSources.map((r) => this.deps.flips.recent(r.solution.id, perSource))),
+      Promise.all(eventSources.map((r) => this.deps.reports.recentEvents(r.solution.id, perSource))),
+    ]);
+    const flips = flipLists
+      .flatMap((list, i) => list.map((f) => ({ ...f, name: flipSources[i]?.solution.name ?? f.solutionId })))
+      .sort((a, b) => b.at - a.at)
+      .slice(0, limit);
+    const events = eventLists
+      .flatMap((list, i) => list.map((e) => ({ ...e, name: eventSources[i]?.solution.name ?? e.solutionId })))
+      .sort((a, b) => b.observedAt - a.observedAt)
+      .slice(0, limit);
+    return { now, flips, events };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `/secsol snooze <solution> <duration|recovered>`: holds the solution's alerts; its state is still
+ * tracked (an overlay, not a state). Audited with who asked.
+ */
+import { escTrunc, oneLine, slackDate } from '../../mrkdwn.js';
+import { ackWith, type CommandContext, resolveOrHelp } from './command-context.js';
+
+export async function snoozeCommand(
+  ctx: CommandContext,
+  ref: string,
+  until: { ms: number; text: string } | 'recovered',
+): Promise<void> {
+  const record = await resolveOrHelp(ctx, ref);
+  if (!record) return;
+  const s = record.solution;
+  const name = escTrunc(oneLine(s.name), 150);
+  if (s.lifecycle !== 'connected') {
+    await ackWith(
+      ctx,
+      plain(`*${name}* is not connected: it sends no alerts, so there is nothing to snooze.`),
+    );
+    return;
+  }
+  const now = ctx.deps.now();
+  const at = until === 'recovered' ? Number.POSITIVE_INFINITY : now + until.ms;
+  const applied = await ctx.deps.solutions.snooze(s.id, at, ctx.userId);
+  await ctx.deps.audit.record({
+    at: now,
+    actor: `slack:${ctx.userId}`,
+    action: 'solution.snooze',
+    solutionId: s.id,
+    outcome: applied ? 'applied' : 'refused: not found',
+    detail: until === 'recovered' ? 'recovered' : until.text,
+  });
+  if (!applied) {
+    await ackWith(ctx, plain(`*${name}* was deleted meanwhile: nothing was snoozed.`));
+    return;
+  }
+  const whenText = until === 'recovered' ? 'until it recovers' : `until ${slackDate(at)} (${until.text})`;
+  await ackWith(
+    ctx,
+    plain(
+      `:zzz: Alerts for *${name}* are held ${whenText}. Its state is still tracked; \`/secsol unsnooze ${escTrunc(s.id, 80)}\` lifts it.`,
+    ),
+  );
+}
+
+export function plain(text: string) {
+  return { text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] };
+}

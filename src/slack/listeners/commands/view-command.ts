@@ -1,0 +1,10 @@
+/** `/secsol view <solution>`: one solution in detail, with its management buttons. */
+import { solutionViewMessage } from '../../blocks/view-blocks.js';
+import { ackWith, type CommandContext, resolveOrHelp } from './command-context.js';
+
+export async function viewCommand(ctx: CommandContext, ref: string): Promise<void> {
+  const record = await resolveOrHelp(ctx, ref);
+  if (!record) return;
+  const detail = await ctx.status.detail(record);
+  await ackWith(ctx, solutionViewMessage({ ...detail, defaultChannel: ctx.deps.defaultChannel }));
+}
