@@ -28,10 +28,10 @@ export async function solutionDetail(app: TestApp, id: string) {
   };
 }
 
-/** Reports healthy, waits until the evaluator agrees, then reports unhealthy: one incident flip. */
+/** Reports healthy, waits until the worker recorded it, then reports unhealthy: one incident flip. */
 export async function makeIncident(app: TestApp, id: string, token: string): Promise<void> {
   await report(app, id, token, 'healthy');
-  await waitUntil(async () => (await solutionDetail(app, id)).state === 'healthy');
+  await waitUntil(async () => (await solutionDetail(app, id)).flips[0]?.to === 'healthy');
   await report(app, id, token, 'unhealthy');
 }
 

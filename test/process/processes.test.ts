@@ -1,0 +1,112 @@
+/**
+ * secsol as real processes: several workers against one Redis alert each flip exactly once; SIGTERM
+ * shuts down cleanly; bad configuration stops the process with one message naming every wrong variable.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ALERT_CHANNEL,
+  type SecsolProcess,
+  spawnSecsol,
+  startApp,
+  type TestApp,
+  testEnv,
+} from '../harness/app.js';
+import { FakeSlack } from '../harness/fake-slack.js';
+import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
+import { waitUntil } from '../harness/wait.js';
+import { createSolution, makeIncident, solutionDetail } from '../worker/helpers.js';
+
+let fake: FakeSlack;
+let app: TestApp | undefined;
+const procs: SecsolProcess[] = [];
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+  await app?.close();
+  app = undefined;
+  fake.reset();
+});
+
+describe('when three workers share one Redis', () => {
+  it('alerts every flip exactly once', async () => {
+    app = await startApp(fake, {
+      worker: false,
+      env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_DIGEST_THRESHOLD: '50' },
+    });
+    const env = testEnv(fake, app.prefix, { SECSOL_EXPECTED_EVERY: '1m', SECSOL_DIGEST_THRESHOLD: '50' });
+    for (let i = 0; i < 3; i++) procs.push(spawnSecsol('worker-main', env));
+    const solutions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createSolution(app as TestApp, `Multi ${i}`)),
+    );
+    await Promise.all(solutions.map((s) => makeIncident(app as TestApp, s.id, s.token)));
+    await waitUntil(
+      async () => {
+        const details = await Promise.all(solutions.map((s) => solutionDetail(app as TestApp, s.id)));
+        return details.every((d) => d.flips[0]?.delivery === 'sent');
+      },
+      { timeoutMs: 20_000 },
+    );
+    const ids = fake
+      .messages(ALERT_CHANNEL)
+      .filter((m) => !m.thread_ts)
+      .map((m) => m.metadata?.event_payload.delivery_id);
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+  });
+});
+
+describe('when secsol receives SIGTERM', () => {
+  it('stops and exits 0', async () => {
+    const prefix = testPrefix('sigterm');
+    const env = testEnv(fake, prefix, { PORT: String(20000 + Math.floor(Math.random() * 20000)) });
+    const p = spawnSecsol('main', env);
+    procs.push(p);
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => null))?.ok, {
+      timeoutMs: 10_000,
+    });
+    const started = Date.now();
+    p.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const redis = testRedis();
+    await cleanupPrefix(redis, prefix);
+    redis.disconnect();
+  });
+});
+
+describe('when the configuration is wrong in several places', () => {
+  it('exits at once with one message naming every wrong variable and no secret', async () => {
+    const p = spawnSecsol('main', {
+      PORT: 'abc',
+      SECSOL_GRACE: 'soon',
+      SECSOL_APPROVERS: 'U123,bob',
+      SLACK_BOT_TOKEN: 'xoxb-secret-value',
+      REDIS_URL: 'redis://user:hunter2@127.0.0.1:1/',
+      SECSOL_EVENT_MIN_SEVERITY: 'loud',
+    });
+    expect(await p.exited).toBe(78);
+    const out = p.output();
+    for (const name of [
+      'PORT',
+      'SECSOL_GRACE',
+      'SECSOL_APPROVERS',
+      'SLACK_SIGNING_SECRET',
+      'SECSOL_ALERT_CHANNEL',
+      'SECSOL_EVENT_MIN_SEVERITY',
+    ]) {
+      expect(out).toContain(name);
+    }
+    expect(out).not.toContain('xoxb-secret-value');
+    expect(out).not.toContain('hunter2');
+    expect(out.match(/bad configuration/g)).toHaveLength(1);
+  });
+});
