@@ -67,9 +67,17 @@ async function slackTarget(config: Config, opts: RunOptions) {
   const local = await startLocalSlackApi(opts.print ?? ((t) => process.stdout.write(`${t}\n`)));
   const signingSecret = randomBytes(24).toString('hex');
   if (opts.web) {
-    mkdirSync('.secsol', { recursive: true });
-    writeFileSync(LOCAL_SECRET_FILE, signingSecret, { mode: 0o600 });
-    chmodSync(LOCAL_SECRET_FILE, 0o600);
+    try {
+      mkdirSync('.secsol', { recursive: true });
+      writeFileSync(LOCAL_SECRET_FILE, signingSecret, { mode: 0o600 });
+      chmodSync(LOCAL_SECRET_FILE, 0o600);
+    } catch (err) {
+      // A read-only working directory (a container) only costs the `npm run slack` helper its secret.
+      opts.logger.warn(
+        { err: (err as Error).message },
+        'local mode: cannot write the signing secret for npm run slack',
+      );
+    }
   }
   opts.logger.warn(
     { slackApi: local.url },
@@ -92,7 +100,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
     logger.warn('cannot read Redis maxmemory-policy (CONFIG disabled?): make sure it is noeviction');
 
   const ctx = storageContext(redis, config.keyPrefix);
-  const queues = openQueues(bullConnection, ctx.keys.bullPrefix);
+  const queues = openQueues(bullConnection, ctx.keys.bullPrefix, logger);
   const solutions = new SolutionRepository(ctx);
   const flips = new FlipRepository(ctx);
   const reports = new ReportRepository(ctx);

@@ -89,13 +89,28 @@ export const eventsBody = (now: () => number) =>
     })
     .strict();
 
+/** Names of unknown fields are the client's own text: show a few, shortened. */
+function unknownKeys(keys: string[]): string {
+  const shown = keys.slice(0, 10).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return `unknown field(s): ${shown.join(', ')}${keys.length > 10 ? ` and ${keys.length - 10} more` : ''}`;
+}
+
 /** Validates with a schema; a failure is a 400 listing every field path, without echoing the input. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues: Issue[] = parsed.error.issues.map((i) => ({
-    path: i.path.length > 0 ? i.path.join('.') : '(body)',
-    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
-  }));
+  const issues: Issue[] = parsed.error.issues.map((i) => {
+    // zod puts a bad record key itself at the end of the path: that is input, not a field name.
+    const path = i.code === 'invalid_key' ? i.path.slice(0, -1) : i.path;
+    return {
+      path: path.length > 0 ? path.join('.') : '(body)',
+      message:
+        i.code === 'unrecognized_keys'
+          ? unknownKeys(i.keys)
+          : i.code === 'invalid_key'
+            ? `has an invalid key: ${i.issues[0]?.message ?? 'not allowed'}`
+            : i.message,
+    };
+  });
   throw new AppError('secsol_invalid_request', 'the request body is invalid', { issues });
 }

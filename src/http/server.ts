@@ -51,7 +51,6 @@ export function createHttpServer(deps: ServerDeps): Server {
       const match = router.match(req.method ?? 'GET', url.pathname);
       if (match === null) throw new AppError('secsol_not_found', 'no such endpoint');
       if (match === 'method') {
-        res.setHeader('allow', 'see the API documentation');
         sendError(res, new AppError('secsol_not_found', 'method not allowed on this endpoint'));
         return;
       }

@@ -4,6 +4,7 @@
  */
 import { type ConnectionOptions, Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import type { Logger } from '../logger.js';
 
 export const QUEUE = {
   /** One repeating job (a job scheduler) drives evaluation ticks. */
@@ -31,9 +32,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
+export function openQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
   const deliver = new Queue(QUEUE.deliver, { connection, prefix });
   const evaluate = new Queue(QUEUE.evaluate, { connection, prefix });
+  // Without a listener BullMQ prints raw stack traces on every reconnect attempt during a Redis outage.
+  for (const q of [deliver, evaluate])
+    q.on('error', (err) => logger.warn({ queue: q.name, err: err.message }, 'queue error'));
   return {
     deliver,
     evaluate,

@@ -110,7 +110,10 @@ export class DeliveryRepository {
     const token = randomUUID();
     const ok = await redis.set(keys.channelPace(channel), token, 'PX', leaseMs, 'NX');
     if (ok === 'OK') return { token };
-    const [holder, ttl] = await Promise.all([redis.get(keys.channelPace(channel)), redis.pttl(keys.channelPace(channel))]);
+    const [holder, ttl] = await Promise.all([
+      redis.get(keys.channelPace(channel)),
+      redis.pttl(keys.channelPace(channel)),
+    ]);
     // A pacing gap ends exactly at its TTL; a sender holding the lease usually finishes long before the
     // lease would expire, so look again soon rather than sleeping through the whole lease.
     return { waitMs: holder === 'gap' ? Math.max(ttl, 20) : Math.min(Math.max(ttl, 20), 250) };

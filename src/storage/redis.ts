@@ -15,13 +15,15 @@ export function connect(url: string, kind: ConnectionKind, logger: Logger, name 
   const options: RedisOptions = {
     connectionName: `${name}-${kind}`,
     lazyConnect: false,
-    enableAutoPipelining: kind !== 'worker',
+    // Auto-pipelining batches commands per connection; on the request path a stuck batch would make every
+    // request behind it wait out the timeout too, so requests fail fast one by one instead.
+    enableAutoPipelining: kind === 'default',
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
   };
   if (kind === 'request') {
     options.enableOfflineQueue = false;
     options.maxRetriesPerRequest = 1;
-    options.commandTimeout = 2000;
+    options.commandTimeout = 800;
   }
   if (kind === 'worker') {
     options.maxRetriesPerRequest = null;
