@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { type Running, run } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -18,7 +19,11 @@ export const ALERT_CHANNEL = 'C0ALERTS';
 export const APPROVAL_CHANNEL = 'C0APPROVE';
 
 /** The test profile: every interval shortened to seconds; nothing in the logic assumes they are short. */
-export function testEnv(fake: FakeSlack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  fake: FakeSlack,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -58,7 +63,13 @@ export interface TestApp {
 
 export async function startApp(
   fake: FakeSlack,
-  opts: { env?: Record<string, string>; web?: boolean; worker?: boolean; prefix?: string; now?: () => number } = {},
+  opts: {
+    env?: Record<string, string>;
+    web?: boolean;
+    worker?: boolean;
+    prefix?: string;
+    now?: () => number;
+  } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? testPrefix('app');
   const config = loadConfig(testEnv(fake, prefix, opts.env));
@@ -93,9 +104,14 @@ export interface SecsolProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Runs `dist/<entry>.js` as a child process with the test profile. */
-export function spawnSecsol(entry: 'main' | 'web-main' | 'worker-main', env: Record<string, string>): SecsolProcess {
-  const proc = spawn(process.execPath, [`dist/${entry}.js`], {
+/** Runs `dist/<entry>.js` as a child process with the test profile; `cwd` is where it runs (default here). */
+export function spawnSecsol(
+  entry: 'main' | 'web-main' | 'worker-main',
+  env: Record<string, string>,
+  opts: { cwd?: string } = {},
+): SecsolProcess {
+  const proc = spawn(process.execPath, [resolve(`dist/${entry}.js`)], {
+    cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
