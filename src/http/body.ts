@@ -2,7 +2,7 @@
  * Request bodies, read with a hard limit on the bytes actually received (a lying Content-Length does
  * not help), and JSON parsed with a depth limit.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../errors.js';
 
 export const API_BODY_LIMIT = 256 * 1024;
@@ -13,17 +13,72 @@ export class BodyTooLarge extends AppError {
   }
 }
 
+/**
+ * The body, counted on the bytes received (a lying Content-Length does not help). Past the limit it
+ * stops buffering and drops whatever else arrives.
+ */
+export function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    let size = Number.isFinite(declared) && declared > limit ? declared : 0;
+    const chunks: Buffer[] = [];
+    if (size > limit) resolve('too_large');
+    req.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        resolve('too_large');
+      } else chunks.push(chunk);
+    });
+    // Later calls are no-ops: 'close' also follows a normal end.
+    req.once('end', () => resolve(size > limit ? 'too_large' : Buffer.concat(chunks)));
+    req.once('error', () => resolve('aborted'));
+    req.once('close', () => resolve('aborted'));
+  });
+}
+
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge(limit);
-    chunks.push(chunk as Buffer);
+  const body = await readLimited(req, limit);
+  if (body === 'too_large') throw new BodyTooLarge(limit);
+  if (body === 'aborted') throw new AppError('secsol_invalid_request', 'the request body was cut short');
+  return body;
+}
+
+/** How long a client that keeps sending past the limit may go on before its connection is cut. */
+const LINGER_MS = 1000;
+
+/**
+ * 413 without a connection reset. Closing a socket that still has unread input resets it, and a client
+ * still sending would lose the answer. So the complete answer goes out at once, the rest of the body is
+ * read and dropped, and the response is only ended once the body is over; a client that keeps sending is
+ * cut off after a second.
+ */
+export function sendTooLarge(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body = '',
+  contentType?: string,
+): void {
+  const headers: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)) };
+  if (contentType) headers['content-type'] = contentType;
+  res.writeHead(413, headers);
+  if (req.complete) {
+    res.end(body);
+    return;
   }
-  return Buffer.concat(chunks);
+  res.write(body);
+  const socket = req.socket;
+  const cut = setTimeout(() => {
+    res.end();
+    socket.destroy();
+  }, LINGER_MS).unref();
+  req.resume();
+  req.once('end', () => {
+    clearTimeout(cut);
+    res.end();
+  });
+  socket.once('close', () => clearTimeout(cut));
 }
 
 const MAX_DEPTH = 12;

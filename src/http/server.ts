@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { sendTooLarge } from './body.js';
 import type { Metrics } from './metrics.js';
 import { internalError, sendError, unavailable } from './respond.js';
 import type { Router } from './router.js';
@@ -59,9 +60,13 @@ export function createHttpServer(deps: ServerDeps): Server {
     } catch (err) {
       if (err instanceof AppError) {
         if (err.status === 413) {
-          // Stop reading what the client keeps sending: answer, then close the connection.
-          res.setHeader('connection', 'close');
-          res.once('finish', () => req.destroy());
+          sendTooLarge(
+            req,
+            res,
+            JSON.stringify({ error: err.code, message: err.message }),
+            'application/json',
+          );
+          return;
         }
         sendError(res, err);
       } else if (isStorageError(err) || deps.storageDown()) {

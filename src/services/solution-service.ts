@@ -53,6 +53,12 @@ export function slugify(name: string): string {
   return slug || 'solution';
 }
 
+export type ConnectResult =
+  | { outcome: 'connected'; enrollmentId: string }
+  | { outcome: 'missing' }
+  /** Not (or no longer) a discovered solution at the expected version: someone else acted first. */
+  | { outcome: 'stale'; lifecycle?: Solution['lifecycle']; decidedBy?: string };
+
 export const SOLUTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export class SolutionService {
@@ -152,8 +158,16 @@ export class SolutionService {
     return enrollment;
   }
 
-  /** Approve or deny, exactly once, whoever clicks first. */
-  async decide(enrollmentId: string, decision: 'approved' | 'denied', actor: string): Promise<Decision> {
+  /**
+   * Approve or deny, exactly once, whoever clicks first. With `expectedVersion` (a Slack button's `v`), a
+   * solution that changed since the button was built is refused as 'stale' in the same atomic step.
+   */
+  async decide(
+    enrollmentId: string,
+    decision: 'approved' | 'denied',
+    actor: string,
+    opts: { expectedVersion?: number } = {},
+  ): Promise<Decision> {
     const now = this.deps.now();
     const enrollment = await this.deps.enrollments.get(enrollmentId);
     if (!enrollment) return { applied: false, status: 'missing', decidedBy: '' };
@@ -164,13 +178,18 @@ export class SolutionService {
       actor,
       now,
       this.firstDeadline(now),
+      opts.expectedVersion,
     );
     await this.deps.audit.record({
       at: now,
       actor,
       action: decision === 'approved' ? 'connection.approve' : 'connection.deny',
       solutionId: enrollment.solutionId,
-      outcome: result.applied ? 'applied' : `refused: already ${result.status}`,
+      outcome: result.applied
+        ? 'applied'
+        : result.status === 'stale'
+          ? 'refused: stale'
+          : `refused: already ${result.status}`,
       detail: enrollmentId,
     });
     if (result.applied && this.deps.onDecision) {
@@ -178,6 +197,45 @@ export class SolutionService {
       if (updated) await this.deps.onDecision(updated).catch(() => undefined);
     }
     return result;
+  }
+
+  /**
+   * An approver connects a discovered solution directly (Connect in Slack). It goes through an enrollment,
+   * so the decision is audited and shown in a request message like any other: the solution's own pending
+   * request when it has one (a self-enrolled solution then receives its token when it polls), otherwise a
+   * new request decided at once. The decision is a compare-and-set on the enrollment and on the solution's
+   * version, so two approvers clicking together connect it exactly once.
+   */
+  async connectDiscovered(
+    solutionId: string,
+    actor: string,
+    expectedVersion?: number,
+  ): Promise<ConnectResult> {
+    const rec = await this.deps.solutions.get(solutionId);
+    if (!rec) return { outcome: 'missing' };
+    const version = expectedVersion ?? rec.solution.version;
+    if (rec.solution.lifecycle !== 'discovered' || rec.solution.version !== version) {
+      await this.deps.audit.record({
+        at: this.deps.now(),
+        actor,
+        action: 'connection.approve',
+        solutionId,
+        outcome: 'refused: stale',
+        detail: `lifecycle ${rec.solution.lifecycle}, version ${rec.solution.version}`,
+      });
+      return { outcome: 'stale', lifecycle: rec.solution.lifecycle };
+    }
+    const [pending] = await this.deps.enrollments.pendingFor(solutionId);
+    const enrollment = pending ?? (await this.requestConnection(solutionId, actor));
+    const decision = await this.decide(enrollment.id, 'approved', actor, { expectedVersion: version });
+    if (decision.applied) return { outcome: 'connected', enrollmentId: enrollment.id };
+    if (decision.status === 'missing') return { outcome: 'missing' };
+    const after = await this.deps.solutions.get(solutionId);
+    return {
+      outcome: 'stale',
+      lifecycle: after?.solution.lifecycle,
+      decidedBy: decision.decidedBy || undefined,
+    };
   }
 
   /**

@@ -6,13 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type BufferedIncomingMessage, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { AppError } from '../errors.js';
+import { readLimited, sendTooLarge } from '../http/body.js';
 import type { Logger } from '../logger.js';
 import { slackLogger } from './web-client.js';
 
 export const SLACK_BODY_LIMIT = 1024 * 1024;
 const SKEW_SEC = 5 * 60;
-/** How long the rest of an oversized body is read and dropped before the connection is cut. */
-const LINGER_MS = 1000;
 /** Slack sends forms (commands, interactivity) or JSON (events); Bolt would parse anything else as JSON. */
 const SLACK_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'application/json']);
 
@@ -66,10 +65,10 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
   await app.init();
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') throw new AppError('secsol_not_found', 'POST only');
-    const raw = await readSlackBody(req, SLACK_BODY_LIMIT);
+    const raw = await readLimited(req, SLACK_BODY_LIMIT);
     if (raw === 'aborted') return;
     if (raw === 'too_large') {
-      refuseTooLarge(req, res);
+      sendTooLarge(req, res);
       return;
     }
     const ts = Number(req.headers['x-slack-request-timestamp']);
@@ -87,54 +86,4 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     receiver.requestListener(req, res);
   };
   return { app, handler, start: async () => {}, stop: async () => {} };
-}
-
-/**
- * The body, counted on the bytes received (a lying Content-Length does not help). Past the limit it
- * answers at once and drops whatever else arrives instead of buffering it.
- */
-function readSlackBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    let size = Number.isFinite(declared) && declared > limit ? declared : 0;
-    const chunks: Buffer[] = [];
-    if (size > limit) resolve('too_large');
-    req.on('data', (chunk: Buffer) => {
-      if (size > limit) return;
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        resolve('too_large');
-      } else chunks.push(chunk);
-    });
-    // Later calls are no-ops: 'close' also follows a normal end.
-    req.once('end', () => resolve(size > limit ? 'too_large' : Buffer.concat(chunks)));
-    req.once('error', () => resolve('aborted'));
-    req.once('close', () => resolve('aborted'));
-  });
-}
-
-/**
- * 413 without a connection reset. Closing a socket that still has unread input resets it, and a client
- * still sending would lose the answer. So the complete answer (headers with Content-Length 0) goes out at
- * once, the rest of the body is read and dropped, and the response is only ended, which lets Node close
- * or keep the connection as usual, once the body is over; a client that keeps sending is cut off.
- */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(413, { 'content-length': '0' });
-  if (req.complete) {
-    res.end();
-    return;
-  }
-  res.flushHeaders();
-  const socket = req.socket;
-  const cut = setTimeout(() => {
-    res.end();
-    socket.destroy();
-  }, LINGER_MS).unref();
-  req.once('end', () => {
-    clearTimeout(cut);
-    res.end();
-  });
-  socket.once('close', () => clearTimeout(cut));
 }

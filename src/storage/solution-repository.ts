@@ -142,7 +142,7 @@ export class SolutionRepository {
       .del(keys.solution(id))
       .srem(keys.solutions, id)
       .zrem(keys.deadlines, id)
-      .del(keys.healthHistory(id), keys.events(id), keys.eventIds(id));
+      .del(keys.healthHistory(id), keys.events(id), keys.eventIds(id), keys.solutionEnrollments(id));
     if (tokenHash) tx.del(keys.token(tokenHash));
     const result = await tx.exec();
     return (result?.[0]?.[1] as number) === 1;

@@ -1,0 +1,145 @@
+/**
+ * App Home (pure builder): a personal dashboard. Counts per state, the worst solutions, the viewer's own
+ * snoozes and recent delivery errors. Every list is capped, so the view stays far below Slack's 100 blocks
+ * and 3000 characters per section whatever the number of solutions.
+ */
+import type { HomeView, KnownBlock } from '@slack/types';
+import { STATE_LABEL } from '../../domain/model.js';
+import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
+import type { DeliveryError } from '../../storage/delivery-repository.js';
+import type { SolutionRecord } from '../../storage/solution-record.js';
+import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { STATE_EMOJI } from './state-style.js';
+import { countsBlock } from './status-blocks.js';
+
+export const HOME_WORST = 10;
+export const HOME_SNOOZES = 10;
+export const HOME_ERRORS = 5;
+
+export interface HomeInput {
+  userId: string;
+  snapshot: StatusSnapshot;
+  /** Newest first. */
+  deliveryErrors: DeliveryError[];
+}
+
+const nf = new Intl.NumberFormat('en-US');
+
+function section(text: string): KnownBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2998)}…` : text },
+  };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function name(record: SolutionRecord): string {
+  return escTrunc(oneLine(record.solution.name), 100);
+}
+
+function snoozeActive(record: SolutionRecord, now: number): boolean {
+  return record.snoozedUntil !== undefined && record.snoozedUntil > now;
+}
+
+function worstRow(j: JudgedSolution, now: number): KnownBlock {
+  const { record, evaluation } = j;
+  const overlays: string[] = [];
+  if (snoozeActive(record, now)) overlays.push(':zzz: snoozed');
+  if (record.acknowledgedBy)
+    overlays.push(`acknowledged by ${mentionUser(record.acknowledgedBy.replace(/^slack:/, ''))}`);
+  const lastEvent =
+    record.facts.lastEventAt !== null ? `last event ${slackDate(record.facts.lastEventAt)}` : 'no events yet';
+  return section(
+    `${STATE_EMOJI[evaluation.state]} *${name(record)}* · ${STATE_LABEL[evaluation.state]}${overlays.length ? ` · ${overlays.join(' · ')}` : ''}\n` +
+      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent} · \`${escTrunc(record.solution.id, 64)}\``,
+  );
+}
+
+function snoozeRow(j: JudgedSolution): KnownBlock {
+  const { record, evaluation } = j;
+  const until =
+    record.snoozedUntil === Number.POSITIVE_INFINITY
+      ? 'until it recovers'
+      : `until ${slackDate(record.snoozedUntil ?? 0)}`;
+  return section(
+    `:zzz: *${name(record)}*: alerts held ${until} · now ${STATE_EMOJI[evaluation.state]} ${STATE_LABEL[evaluation.state]}`,
+  );
+}
+
+function errorRow(e: DeliveryError, names: Map<string, string>): KnownBlock {
+  const channel = /^[CG][A-Z0-9]{2,}$/.test(e.channel) ? `<#${e.channel}>` : escTrunc(oneLine(e.channel), 40);
+  const what = e.solutionId
+    ? `*${escTrunc(oneLine(names.get(e.solutionId) ?? e.solutionId), 100)}*`
+    : `\`${escTrunc(e.itemId, 80)}\``;
+  return section(
+    `:warning: ${slackDate(e.at)} · ${what} in ${channel}: \`${escTrunc(oneLine(e.error), 300)}\``,
+  );
+}
+
+export function homeView(input: HomeInput): HomeView {
+  const { snapshot, userId } = input;
+  const { now } = snapshot;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Security solutions' } },
+    context(`Your secsol dashboard, ${mentionUser(userId)} · as of ${slackDate(now)}`),
+    countsBlock(snapshot.counts, snapshot.discovered.length),
+    { type: 'divider' },
+  ];
+
+  const attention = snapshot.connected.filter((j) => j.evaluation.state !== 'healthy');
+  if (attention.length === 0) {
+    blocks.push(
+      section(
+        snapshot.connected.length === 0
+          ? '*Worst solutions*\nNo connected solutions yet. `/secsol status` shows the discovered ones and how to add data sources.'
+          : '*Worst solutions*\n:large_green_circle: Every connected solution is healthy.',
+      ),
+    );
+  } else {
+    blocks.push(section(`*Worst solutions* (${nf.format(attention.length)} not healthy, worst first)`));
+    for (const j of attention.slice(0, HOME_WORST)) blocks.push(worstRow(j, now));
+    if (attention.length > HOME_WORST) {
+      blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
+    }
+  }
+
+  blocks.push({ type: 'divider' });
+  const mine = snapshot.connected.filter(
+    (j) => snoozeActive(j.record, now) && j.record.snoozedBy?.replace(/^slack:/, '') === userId,
+  );
+  const owned = snapshot.connected.filter((j) => j.record.solution.owner === userId).length;
+  const ownedText =
+    owned > 0 ? ` · you own ${nf.format(owned)} connected solution${owned === 1 ? '' : 's'}` : '';
+  if (mine.length === 0) {
+    blocks.push(section(`*My snoozes*\nYou have no active snoozes${ownedText}.`));
+  } else {
+    blocks.push(section(`*My snoozes* (${nf.format(mine.length)})${ownedText}`));
+    for (const j of mine.slice(0, HOME_SNOOZES)) blocks.push(snoozeRow(j));
+    if (mine.length > HOME_SNOOZES) {
+      blocks.push(
+        context(`…and ${nf.format(mine.length - HOME_SNOOZES)} more · \`/secsol unsnooze <solution>\``),
+      );
+    }
+  }
+
+  blocks.push({ type: 'divider' });
+  const errors = input.deliveryErrors.slice(0, HOME_ERRORS);
+  if (errors.length === 0) {
+    blocks.push(section('*Delivery errors*\n:white_check_mark: Every recent message reached Slack.'));
+  } else {
+    const names = new Map<string, string>();
+    for (const j of snapshot.connected) names.set(j.record.solution.id, j.record.solution.name);
+    for (const r of snapshot.discovered) names.set(r.solution.id, r.solution.name);
+    blocks.push(section(`*Delivery errors* (latest ${errors.length}): messages secsol could not post`));
+    for (const e of errors) blocks.push(errorRow(e, names));
+  }
+  blocks.push(
+    context(
+      '`/secsol status` for the whole page · `/secsol view <solution>` for one · `/secsol help` for every command',
+    ),
+  );
+  return { type: 'home', blocks };
+}

@@ -1,0 +1,71 @@
+/**
+ * Connect, on a discovered solution. An approver connects it at once (the button has a confirmation
+ * dialog); anyone else asks: a connection request goes to the approval channel with Approve and Deny.
+ */
+import { ACTION, parseValue, versionedRef } from '../../action-values.js';
+import { actorText } from '../../blocks/approval-blocks.js';
+import { statusMessage } from '../../blocks/status-blocks.js';
+import { escTrunc, oneLine, slackDate } from '../../mrkdwn.js';
+import { checkFreshness, deletedMessage, refuseStale } from '../../stale-click.js';
+import { type ActionDeps, type ActionListener, type Click, INVALID_BUTTON, onClick } from './click.js';
+import { currentSolutionView, STATUS_COUNTS_BLOCK, VIEW_ACTIONS_BLOCK } from './current-state.js';
+
+function channelMention(id: string): string {
+  return /^[CG][A-Z0-9]{2,}$/.test(id) ? `<#${id}>` : 'the approval channel';
+}
+
+/** Shows the result where the click came from: the solution's view or the status page, redrawn. */
+async function redraw(deps: ActionDeps, click: Click, solutionId: string): Promise<void> {
+  if (click.blockId === VIEW_ACTIONS_BLOCK) {
+    const record = await deps.solutions.get(solutionId);
+    if (record) await click.replace(await currentSolutionView(deps, record));
+  } else if (click.messageHas(STATUS_COUNTS_BLOCK)) {
+    await click.replace(statusMessage(await deps.status.snapshot()));
+  }
+}
+
+export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
+  return onClick(deps, ACTION.connect, async (click) => {
+    const ref = parseValue(versionedRef, click.value);
+    if (!ref) return click.tell(INVALID_BUTTON);
+    const fresh = await checkFreshness(deps.solutions, ref);
+    if (fresh.kind !== 'fresh') {
+      const current = fresh.kind === 'changed' ? await currentSolutionView(deps, fresh.record) : null;
+      return refuseStale(fresh, click, { current, inPlace: click.blockId === VIEW_ACTIONS_BLOCK });
+    }
+    const s = fresh.record.solution;
+    const name = escTrunc(oneLine(s.name), 150);
+    if (s.lifecycle !== 'discovered') {
+      return click.tell(
+        `*${name}* is ${s.lifecycle}, not a discovered solution: there is nothing to connect.`,
+      );
+    }
+
+    if (await deps.approvers.isApprover(click.user)) {
+      const result = await deps.service.connectDiscovered(ref.s, click.actor, ref.v);
+      if (result.outcome === 'missing') return click.tell(deletedMessage(ref.s, { name: s.name }).text);
+      if (result.outcome === 'stale') {
+        const by = result.decidedBy ? ` by ${actorText(result.decidedBy)}` : '';
+        return click.tell(
+          `*${name}* was already ${result.lifecycle ?? 'changed'}${by} before your click. Nothing was changed.`,
+        );
+      }
+      await redraw(deps, click, ref.s);
+      return click.tell(
+        `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
+      );
+    }
+
+    const [pending] = await deps.enrollments.pendingFor(ref.s);
+    if (pending) {
+      return click.tell(
+        `A connection request for *${name}* is already waiting for an approver (asked by ${actorText(pending.requestedBy)} ${slackDate(pending.createdAt)}).`,
+      );
+    }
+    await deps.service.requestConnection(ref.s, click.actor);
+    const approvalChannel = deps.config.approvalChannel ?? deps.defaultChannel;
+    await click.tell(
+      `:inbox_tray: Request sent: approvers were asked in ${channelMention(approvalChannel)} to connect *${name}*. Only approvers can connect solutions directly.`,
+    );
+  });
+}

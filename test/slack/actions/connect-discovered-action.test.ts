@@ -1,0 +1,163 @@
+/**
+ * Connect on a discovered solution: an approver connects it at once (exactly once, even when two click
+ * together), anyone else sends a connection request to the approval channel.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../../src/slack/action-values.js';
+import { AuditRepository } from '../../../src/storage/audit-repository.js';
+import { EnrollmentRepository } from '../../../src/storage/enrollment-repository.js';
+import { SolutionRepository } from '../../../src/storage/solution-repository.js';
+import { APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../../harness/app.js';
+import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
+import { waitUntil } from '../../harness/wait.js';
+import { click, seedSolution } from './payloads.js';
+
+let fake: FakeSlack;
+let app: TestApp;
+let solutions: SolutionRepository;
+let enrollments: EnrollmentRepository;
+const CHANNEL = 'C0SECOPS';
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  app = await startApp(fake, { env: { SECSOL_APPROVERS: 'U0APPROVER,U0APPROVER2' } });
+  solutions = new SolutionRepository(app.ctx);
+  enrollments = new EnrollmentRepository(app.ctx);
+});
+afterAll(async () => {
+  await app?.close();
+  await fake.close();
+});
+afterEach(() => {
+  expect(fake.invalid).toEqual([]);
+});
+
+const toldTo = (user: string, text: string) => (c: SlackCall) =>
+  c.method === 'chat.postEphemeral' && c.args.user === user && String(c.args.text).includes(text);
+const inApprovalChannel = (text: string) => (c: SlackCall) =>
+  (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+  c.args.channel === APPROVAL_CHANNEL &&
+  JSON.stringify(c.args.blocks).includes(text);
+
+function connect(id: string, user: string, v = 1) {
+  return click(app, {
+    actionId: ACTION.connect,
+    value: JSON.stringify({ s: id, v }),
+    user,
+    channel: CHANNEL,
+  });
+}
+
+async function connectAudit(id: string) {
+  return (await new AuditRepository(app.ctx).recent(id)).filter((a) => a.action === 'connection.approve');
+}
+
+describe('when someone who is not an approver clicks Connect', () => {
+  it('sends one connection request to the approval channel and says so', async () => {
+    const s = await seedSolution(app.ctx, { name: 'Azure AD Identity Protection', lifecycle: 'discovered' });
+    await connect(s.id, 'U0ANALYST');
+    await fake.waitFor(toldTo('U0ANALYST', 'Request sent'));
+    const [request] = await fake.waitFor(inApprovalChannel(s.id));
+    expect(JSON.stringify(request?.args.blocks)).toContain(ACTION.approve);
+    expect(JSON.stringify(request?.args.blocks)).toContain('Requested by <@U0ANALYST>');
+    const [pending] = await enrollments.pendingFor(s.id);
+    expect(pending?.requestedBy).toBe('slack:U0ANALYST');
+    expect((await solutions.get(s.id))?.solution.lifecycle).toBe('discovered');
+
+    // Asking again while a request waits does not post a second one.
+    await connect(s.id, 'U0OTHER');
+    await fake.waitFor(toldTo('U0OTHER', 'already waiting for an approver'));
+    expect(await enrollments.pendingFor(s.id)).toHaveLength(1);
+  });
+});
+
+describe('when an approver clicks Connect', () => {
+  it('connects a self-enrolled solution by deciding its own request, so the solution gets its token', async () => {
+    const enrolled = await call(`${app.url}/api/v1/enroll`, 'POST', {
+      token: ENROLLMENT_KEY,
+      body: { name: 'Self enrolled scanner', vendor: 'Rapid7' },
+    });
+    const enrollmentId = enrolled.body.enrollmentId as string;
+    const enrollment = await waitUntil(async () => {
+      const e = await enrollments.get(enrollmentId);
+      return e?.requestTs ? e : null;
+    });
+    await connect(enrollment.solutionId, 'U0APPROVER');
+    await fake.waitFor(toldTo('U0APPROVER', 'is connected'));
+    const [update] = await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === enrollment.requestTs,
+    );
+    expect(JSON.stringify(update?.args.blocks)).toContain('Approved by <@U0APPROVER>');
+    const polled = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
+    expect(polled.body).toMatchObject({ status: 'approved', solutionId: enrollment.solutionId });
+    expect(polled.body.token).toMatch(/^secsol_/);
+  });
+
+  it('connects exactly once when two approvers click at the same moment', async () => {
+    const s = await seedSolution(app.ctx, { name: 'Contested Connect', lifecycle: 'discovered' });
+    await Promise.all([connect(s.id, 'U0APPROVER'), connect(s.id, 'U0APPROVER2')]);
+    await waitUntil(() =>
+      fake.calls.filter((c) => c.method === 'chat.postEphemeral' && String(c.args.text).includes('Contested'))
+        .length >= 2
+        ? true
+        : null,
+    );
+    const record = await solutions.get(s.id);
+    expect(record?.solution.lifecycle).toBe('connected');
+    expect(record?.solution.version).toBe(2);
+    expect((await connectAudit(s.id)).filter((a) => a.outcome === 'applied')).toHaveLength(1);
+    const texts = fake
+      .callsTo('chat.postEphemeral')
+      .map((c) => String(c.args.text))
+      .filter((t) => t.includes('Contested Connect'));
+    expect(texts.filter((t) => t.includes('is connected'))).toHaveLength(1);
+    // The other approver lost the race either before reading the solution or inside the decision.
+    expect(
+      texts.filter((t) => /was already connected|changed since this message was posted/.test(t)),
+    ).toHaveLength(1);
+    // The decision is visible in the approval channel too.
+    await fake.waitFor(inApprovalChannel('Approved by <@U0APPROVER'));
+  });
+
+  it('redraws the status page it was clicked in', async () => {
+    const s = await seedSolution(app.ctx, { name: 'Connected from status', lifecycle: 'discovered' });
+    const responseUrl = fake.newResponseUrl({ channel: CHANNEL, user: 'U0APPROVER' });
+    await click(app, {
+      actionId: ACTION.connect,
+      value: JSON.stringify({ s: s.id, v: 1 }),
+      user: 'U0APPROVER',
+      channel: CHANNEL,
+      ephemeral: true,
+      responseUrl,
+      messageBlocks: [
+        { type: 'section', block_id: 'status_counts', fields: [{ type: 'mrkdwn', text: 'x' }] },
+      ],
+    });
+    const posts = await waitUntil(() => {
+      const p = fake.responsePosts(responseUrl);
+      return p.length >= 2 ? p : null;
+    });
+    const redrawn = posts.find((p) => p.body.replace_original === true);
+    expect(JSON.stringify(redrawn?.body.blocks)).toContain('Connected from status');
+    expect(JSON.stringify(redrawn?.body.blocks)).toContain('status_counts');
+  });
+});
+
+describe('when Connect is clicked on a stale or invalid button', () => {
+  it('refuses a solution that changed or is gone, and a forged value', async () => {
+    const s = await seedSolution(app.ctx, { name: 'Already moved on', lifecycle: 'discovered', version: 3 });
+    await connect(s.id, 'U0APPROVER', 1);
+    await fake.waitFor(toldTo('U0APPROVER', 'changed since this message was posted'));
+    await connect('never-existed', 'U0APPROVER');
+    await fake.waitFor(toldTo('U0APPROVER', '`never-existed` was deleted'));
+    await click(app, {
+      actionId: ACTION.connect,
+      value: '{"s":"x","v":-1}',
+      user: 'U0APPROVER',
+      channel: CHANNEL,
+    });
+    await fake.waitFor(toldTo('U0APPROVER', 'This button is not valid'));
+    expect((await solutions.get(s.id))?.solution.lifecycle).toBe('discovered');
+    expect(await connectAudit(s.id)).toEqual([]);
+  });
+});
