@@ -108,7 +108,9 @@ describe('when a connected solution stops reporting and comes back', () => {
 
     // Reporting resumes: the incident message is edited and the recovery goes into its thread.
     expect((await report(id, token, 'healthy')).status).toBe(202);
-    const ts = (alert?.response as { ts: string }).ts;
+    const ts = (alert as SlackCall).response
+      ? ((alert as SlackCall).response as { ts: string }).ts
+      : undefined;
     const [update] = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, {
       timeoutMs: 5000,
     });
@@ -142,7 +144,9 @@ describe('when a connected solution reports unhealthy and recovers', () => {
     // More unhealthy reports do not post again: one message per incident.
     await report(id, token, 'unhealthy', 'still failing');
     await report(id, token, 'healthy');
-    const ts = (alert?.response as { ts: string }).ts;
+    const ts = (alert as SlackCall).response
+      ? ((alert as SlackCall).response as { ts: string }).ts
+      : undefined;
     await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, { timeoutMs: 3000 });
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
     expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);

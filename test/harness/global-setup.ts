@@ -12,7 +12,9 @@ export default async function setup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`the tests need a Redis server at ${url} (start one with redis-server): ${(err as Error).message}`);
+    throw new Error(
+      `the tests need a Redis server at ${url} (start one with redis-server): ${(err as Error).message}`,
+    );
   } finally {
     redis.disconnect();
   }
