@@ -23,6 +23,7 @@ import { IngestService } from './services/ingest-service.js';
 import { SolutionService } from './services/solution-service.js';
 import { Approvers } from './slack/approvers.js';
 import { approvalRequestMessage } from './slack/blocks/approval-blocks.js';
+import { guardedFetch } from './slack/egress.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type LocalSlackApi, startLocalSlackApi } from './slack/local-slack-api.js';
 import { createSlackApp, type SlackApp } from './slack/slack-app.js';
@@ -219,8 +220,12 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       timeoutMs: config.slack.timeoutMs,
       logger,
       now,
+      fetch: guardedFetch(target.local ? { slack: { ...config.slack, apiUrl: target.apiUrl } } : config),
     });
+    // Also a boot check: a revoked or wrong bot token stops the start here, loudly.
+    const identity = await slackClient.auth.test();
     registerListeners(slackApp.app, {
+      teamId: identity.team_id,
       config,
       ctx,
       solutions,

@@ -23,6 +23,8 @@ export interface SlackAppOptions {
   timeoutMs: number;
   logger: Logger;
   now?: () => number;
+  /** Every request Bolt sends (Web API and respond()) goes through it: see slack/egress.ts. */
+  fetch?: typeof fetch;
 }
 
 export interface SlackApp {
@@ -42,6 +44,7 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: Math.min(opts.timeoutMs, 5000),
+    fetch: opts.fetch,
   };
   if (opts.appToken) {
     const receiver = new SocketModeReceiver({

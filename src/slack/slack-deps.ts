@@ -25,6 +25,8 @@ export interface SlackDeps {
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
+  /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
+  teamId?: string;
   logger: Logger;
   now: () => number;
 }

@@ -12,7 +12,26 @@ import { registerViews } from './views/register-views.js';
 /** How long a handled event id is remembered: Slack retries for well under an hour. */
 export const EVENT_DEDUP_SEC = 3600;
 
+/** The workspace a request says it comes from, in any of Slack's payload shapes. */
+function teamOf(body: Record<string, unknown>): string | undefined {
+  const team = body.team as { id?: unknown } | null | undefined;
+  const candidates = [body.team_id, team?.id, (body.user as { team_id?: unknown } | undefined)?.team_id];
+  return candidates.find((t): t is string => typeof t === 'string' && t.length > 0);
+}
+
 export function registerListeners(app: App, deps: SlackDeps): void {
+  // Signed is not enough: a payload from another workspace is refused before any handler sees it (acked,
+  // so nothing retries, and logged). Response URLs are checked where requests leave (slack/egress.ts).
+  app.use(async (args) => {
+    const team = teamOf(args.body as unknown as Record<string, unknown>);
+    if (deps.teamId !== undefined && team !== undefined && team !== deps.teamId) {
+      deps.logger.warn({ team }, 'refused a Slack request from another workspace');
+      const ack = (args as { ack?: () => Promise<void> }).ack;
+      if (ack) await ack();
+      return;
+    }
+    await args.next();
+  });
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && /^[A-Za-z0-9]{1,64}$/.test(eventId)) {

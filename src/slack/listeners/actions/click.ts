@@ -15,6 +15,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Config } from '../../../config/config.js';
 import type { StatusService } from '../../../services/status-service.js';
 import type { SlackMessage } from '../../blocks/alert-blocks.js';
+import { isAllowedSlackUrl } from '../../egress.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
 export interface ActionDeps extends SlackDeps {
@@ -33,29 +34,7 @@ export const INVALID_BUTTON =
  * arbitrary URL would let anyone who can shape a payload make us call into the network.
  */
 export function usableResponseUrl(url: string | undefined, config: Config): string | undefined {
-  if (!url || url.length > 2000) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol === 'https:' && parsed.hostname === 'hooks.slack.com') return url;
-  if (config.slack.apiUrl) {
-    try {
-      if (new URL(config.slack.apiUrl).origin === parsed.origin) return url;
-    } catch {
-      return undefined;
-    }
-  }
-  if (
-    config.slack.local &&
-    parsed.protocol === 'http:' &&
-    ['127.0.0.1', 'localhost'].includes(parsed.hostname)
-  ) {
-    return url;
-  }
-  return undefined;
+  return url !== undefined && isAllowedSlackUrl(url, config) ? url : undefined;
 }
 
 function actionValue(action: BlockElementAction): string | undefined {

@@ -1,0 +1,87 @@
+/**
+ * Correctly signed is not enough (RELIABILITY 11e and 12): a payload from another workspace is refused
+ * before any handler, and a `response_url` that is not Slack's is never called, whatever a handler does.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/action-values.js';
+import { SIGNING_SECRET, startApp, type TestApp } from '../harness/app.js';
+import { FakeSlack } from '../harness/fake-slack.js';
+import { sendSigned, slashCommandBody } from '../harness/slack-signer.js';
+import { waitUntil } from '../harness/wait.js';
+import { click, seedSolution } from './actions/payloads.js';
+
+let fake: FakeSlack;
+let app: TestApp;
+let canary: Server;
+let canaryHits = 0;
+let canaryUrl = '';
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  app = await startApp(fake, { worker: false });
+  canary = createServer((_req, res) => {
+    canaryHits++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
+  canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}/x`;
+  await seedSolution(app.ctx, { name: 'Canary target' });
+});
+afterAll(async () => {
+  await app.close();
+  await fake.close();
+  await new Promise<void>((r) => canary.close(() => r()));
+});
+
+describe('when a signed slash command comes from another workspace', () => {
+  it('is acknowledged with nothing and reaches no handler', async () => {
+    const before = fake.calls.length;
+    const res = await sendSigned(
+      `${app.url}/slack/events`,
+      slashCommandBody({ text: 'status', team_id: 'T0OTHER', response_url: fake.newResponseUrl() }),
+      { secret: SIGNING_SECRET },
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(fake.calls.length).toBe(before);
+  });
+});
+
+describe('when a click comes from another workspace', () => {
+  it('changes nothing and answers nobody', async () => {
+    const res = await click(app, {
+      actionId: ACTION.view,
+      value: JSON.stringify({ s: 'canary-target' }),
+      teamId: 'T0OTHER',
+      responseUrl: fake.newResponseUrl(),
+    });
+    expect(res.status).toBe(200);
+    expect(fake.responsePosts()).toHaveLength(0);
+    expect(fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+  });
+});
+
+describe('when a signed payload carries a response_url that is not Slack', () => {
+  it('never calls it, from a slash command answered later or from a click', async () => {
+    // `alerts` answers through respond(); View answers ephemeral messages through respond().
+    const res = await sendSigned(
+      `${app.url}/slack/events`,
+      slashCommandBody({ text: 'alerts', response_url: canaryUrl }),
+      { secret: SIGNING_SECRET },
+    );
+    expect(res.status).toBe(200);
+    await click(app, {
+      actionId: ACTION.view,
+      value: JSON.stringify({ s: 'canary-target' }),
+      ephemeral: true,
+      responseUrl: canaryUrl,
+    });
+    // The click falls back to an ephemeral message through the Web API: wait for it, then count.
+    await waitUntil(() => fake.calls.some((c) => c.method === 'chat.postEphemeral'));
+    expect(canaryHits).toBe(0);
+    const logged = JSON.stringify(await app.ctx.redis.lrange(app.ctx.keys.audit, 0, -1));
+    expect(logged).not.toContain(canaryUrl);
+  });
+});
