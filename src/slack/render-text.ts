@@ -72,7 +72,7 @@ export function blocksToText(blocks: unknown[] | undefined, fallback = ''): stri
       case 'section': {
         const text = textOf(b.text);
         if (text) lines.push(text);
-        for (const f of (b.fields as unknown[]) ?? []) lines.push(`  ${textOf(f)}`);
+        for (const f of (b.fields as unknown[]) ?? []) lines.push(`  ${textOf(f).replace(/\n/g, ': ')}`);
         if (b.accessory) lines.push(`  ${elementText(b.accessory as AnyBlock)}`);
         break;
       }
