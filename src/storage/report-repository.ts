@@ -18,7 +18,8 @@ const reportSchema = z.object({
   receivedAt: z.number(),
 });
 
-const eventSchema = z.object({
+/** A stored security event (also what an event batch carries to the deliverer). */
+export const securityEventSchema = z.object({
   id: z.string(),
   solutionId: z.string(),
   severity: z.enum(SEVERITIES),
@@ -82,7 +83,7 @@ export class ReportRepository {
   async recentEvents(solutionId: string, limit = 20): Promise<SecurityEvent[]> {
     const raw = await this.ctx.redis.lrange(this.ctx.keys.events(solutionId), 0, limit - 1);
     return raw.flatMap((r) => {
-      const parsed = eventSchema.safeParse(safeJson(r));
+      const parsed = securityEventSchema.safeParse(safeJson(r));
       return parsed.success ? [parsed.data] : [];
     });
   }

@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { SEVERITIES } from '../domain/model.js';
 import type { Logger } from '../logger.js';
 import { type DeliverJob, parseDeliverJob } from '../queue/queues.js';
 import {
@@ -30,6 +29,7 @@ import {
   flipIdFor,
   flipRecordSchema,
 } from '../storage/flip-repository.js';
+import { securityEventSchema } from '../storage/report-repository.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 import type { SlackPoster } from './slack-poster.js';
 
@@ -67,23 +67,7 @@ class RetryLater {
 const eventBatchSchema = z.object({
   solutionId: z.string(),
   channel: z.string(),
-  events: z.string().transform((s) =>
-    z
-      .array(
-        z.object({
-          id: z.string(),
-          solutionId: z.string(),
-          severity: z.enum(SEVERITIES),
-          title: z.string(),
-          description: z.string().optional(),
-          resource: z.string().optional(),
-          observedAt: z.number(),
-          receivedAt: z.number(),
-          properties: z.record(z.string(), z.unknown()).optional(),
-        }),
-      )
-      .parse(JSON.parse(s)),
-  ),
+  events: z.string().transform((s) => z.array(securityEventSchema).parse(JSON.parse(s))),
 });
 
 export class Deliverer {
@@ -136,7 +120,7 @@ export class Deliverer {
   private async onError(err: unknown, itemId: string, channel: string, job: Job): Promise<never> {
     if (err instanceof UnrecoverableError) throw err;
     const failure = classifySlackError(err);
-    const { delivery, logger } = this.deps;
+    const { logger } = this.deps;
     if (failure.kind === 'rate-limited') {
       logger.warn(
         { itemId, channel, retryAfterMs: failure.retryAfterMs },
@@ -153,7 +137,6 @@ export class Deliverer {
       { itemId, channel, error: failure.error, attempt: job.attemptsMade + 1 },
       'delivery failed; will retry',
     );
-    void delivery;
     throw err instanceof Error ? err : new Error(failure.error);
   }
 
