@@ -47,11 +47,13 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     fetch: opts.fetch,
   };
   if (opts.appToken) {
+    // The socket client keeps its own reconnect and retry logic (apps.connections.open may fail now and
+    // then); it only needs to know where Slack is and how requests leave.
     const receiver = new SocketModeReceiver({
       appToken: opts.appToken,
       logger,
-      installerOptions: { clientOptions },
-    } as ConstructorParameters<typeof SocketModeReceiver>[0]);
+      installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl, fetch: opts.fetch } },
+    });
     const app = new App({ token: opts.botToken, receiver, logger, clientOptions, deferInitialization: true });
     await app.init();
     return { app, start: async () => void (await app.start()), stop: async () => void (await app.stop()) };
