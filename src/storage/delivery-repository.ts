@@ -88,6 +88,12 @@ export class DeliveryRepository {
     await tx.exec();
   }
 
+  /** Takes an item that already reached a final state out of the outbox (a crash may have left it there). */
+  async dropFromOutbox(itemId: string, channel: string): Promise<void> {
+    const { redis, keys } = this.ctx;
+    await redis.multi().zrem(keys.outbox, itemId).zrem(keys.channelOutbox(channel), itemId).exec();
+  }
+
   /** Outbox entries older than `olderThan`: items whose job may have been lost. */
   async stuck(olderThan: number, limit = 500): Promise<string[]> {
     return this.ctx.redis.zrangebyscore(this.ctx.keys.outbox, '-inf', String(olderThan), 'LIMIT', 0, limit);

@@ -84,7 +84,7 @@ export class Deliverer {
     const channel = item.channel;
     if (!channel) throw new UnrecoverableError(`delivery item ${data.itemId} has no channel`);
     if (FINAL.has(item.delivery ?? '')) {
-      await delivery.finish(data.itemId, channel, item.delivery as 'sent', {}, this.deps.now());
+      await delivery.dropFromOutbox(data.itemId, channel);
       return 'already-done';
     }
     const lease = await delivery.acquireChannel(channel, this.opts.leaseMs);

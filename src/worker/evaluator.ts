@@ -52,7 +52,7 @@ export class Evaluator {
 
   async tick(now: number): Promise<TickResult> {
     const { ctx, logger } = this.deps;
-    const previous = await ctx.redis.getset(ctx.keys.heartbeat, String(now));
+    const previous = await ctx.redis.set(ctx.keys.heartbeat, String(now), 'GET');
     if (previous !== null && now - Number(previous) > this.deps.heartbeatStaleMs) {
       logger.warn({ gapMs: now - Number(previous) }, 'evaluation was stopped and has resumed late');
       await this.deps.onLate?.(now - Number(previous), now);

@@ -64,6 +64,32 @@ describe('when three workers share one Redis', () => {
   });
 });
 
+describe('when evaluation stops', () => {
+  it('fails readiness, and says so in the alert channel once a worker is back', async () => {
+    const extra = { SECSOL_HEARTBEAT_STALE: '2s' };
+    app = await startApp(fake, { worker: false, env: extra });
+    const env = testEnv(fake, app.prefix, extra);
+    const first = spawnSecsol('worker-main', env);
+    procs.push(first);
+    const ready = async () => (await fetch(`${(app as TestApp).url}/readyz`)).status;
+    await waitUntil(async () => (await ready()) === 200, { timeoutMs: 10_000 });
+
+    first.kill('SIGKILL');
+    await first.exited;
+    await waitUntil(async () => (await ready()) === 503, { timeoutMs: 5000 });
+    const body = await (await fetch(`${app.url}/readyz`)).json();
+    expect(JSON.stringify(body)).toContain('stale');
+
+    procs.push(spawnSecsol('worker-main', env));
+    await waitUntil(async () => (await ready()) === 200, { timeoutMs: 10_000 });
+    const [notice] = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && /evaluation had stopped/.test(String(c.args.text)),
+      { timeoutMs: 10_000 },
+    );
+    expect(notice?.args.channel).toBe(ALERT_CHANNEL);
+  });
+});
+
 describe('when secsol receives SIGTERM', () => {
   it('stops and exits 0', async () => {
     const prefix = testPrefix('sigterm');
