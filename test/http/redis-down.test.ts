@@ -3,70 +3,18 @@
  * file starts, freezes (SIGSTOP), kills (SIGKILL) and restarts: requests fail fast with 503 and no stack
  * trace, never hang and never 500, and are accepted again soon after Redis is back.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
+import { PrivateRedis } from '../harness/private-redis.js';
 import { waitUntil } from '../harness/wait.js';
 
 let fake: FakeSlack;
 let app: TestApp;
-let port: number;
-let redis: ChildProcess | null = null;
+let redis: PrivateRedis;
 let solution: { id: string; token: string };
 /** Every status the API answered in this file: a 500 anywhere is a failure. */
 const seen: number[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-function ping(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let reply = '';
-    socket.setTimeout(500, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      reply += d.toString();
-      if (reply.includes('\r\n')) {
-        socket.destroy();
-        resolve(reply.startsWith('+PONG'));
-      }
-    });
-  });
-}
-
-async function startRedis(): Promise<void> {
-  redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitUntil(ping, { timeoutMs: 5000, message: `redis-server answers on port ${port}` });
-}
-
-async function killRedis(): Promise<void> {
-  const proc = redis;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = once(proc, 'exit');
-  proc.kill('SIGKILL');
-  await exited;
-}
 
 /** One API call, never allowed to hang past 10 s; records its status and how long it took. */
 async function timed(method: string, path: string, token: string, body?: unknown) {
@@ -102,11 +50,10 @@ function expectUnavailable(res: { status: number; text: string; headers: Headers
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  await startRedis();
+  redis = await PrivateRedis.start();
   fake = await FakeSlack.start();
   app = await startApp(fake, {
-    env: { REDIS_URL: `redis://127.0.0.1:${port}`, SECSOL_EXPECTED_EVERY: '10m' },
+    env: { REDIS_URL: redis.url, SECSOL_EXPECTED_EVERY: '10m' },
   });
   solution = await createSolution();
   expect((await report()).status).toBe(202);
@@ -114,10 +61,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The app closes cleanly only with a Redis to talk to.
-  if (redis?.signalCode === null && redis.exitCode === null) redis.kill('SIGCONT');
-  else if (app) await startRedis();
+  const proc = redis?.process;
+  if (proc && proc.signalCode === null && proc.exitCode === null) redis.signal('SIGCONT');
+  else if (app) await redis.restart();
   await app?.close();
-  await killRedis();
+  await redis?.stop();
   await fake?.close();
 });
 
@@ -126,7 +74,7 @@ const COMMAND_TIMEOUT_MS = 800;
 
 describe('when Redis stops answering (SIGSTOP)', () => {
   it('answers 503 once the command timeout ends the wait, without hanging', async () => {
-    redis?.kill('SIGSTOP');
+    redis.signal('SIGSTOP');
     const results = await Promise.all([
       report(),
       timed('GET', '/api/v1/solutions', ADMIN_TOKEN),
@@ -145,7 +93,7 @@ describe('when Redis stops answering (SIGSTOP)', () => {
 
 describe('when Redis is gone (SIGKILL)', () => {
   it('answers 503 in under 1 s with no stack trace, on every API', async () => {
-    await killRedis();
+    await redis.kill();
     const results = [
       await report(),
       await timed('POST', `/api/v1/solutions/${solution.id}/events`, solution.token, {
@@ -168,7 +116,7 @@ describe('when Redis is gone (SIGKILL)', () => {
 describe('when Redis comes back (restart on the same port, data lost)', () => {
   it('accepts requests again within 5 s, and no request ever got a 500', async () => {
     const restarted = Date.now();
-    await startRedis();
+    await redis.restart();
     // The killed server's data is gone: create the solution again once the API is back.
     const created = await waitUntil(
       async () => {
