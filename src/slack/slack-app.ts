@@ -12,6 +12,7 @@ import { slackLogger } from './web-client.js';
 
 export const SLACK_BODY_LIMIT = 1024 * 1024;
 const SKEW_SEC = 5 * 60;
+const SOCKET_CLOSE_WAIT_MS = 2000;
 /** Slack sends forms (commands, interactivity) or JSON (events); Bolt would parse anything else as JSON. */
 const SLACK_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'application/json']);
 
@@ -56,7 +57,19 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     });
     const app = new App({ token: opts.botToken, receiver, logger, clientOptions, deferInitialization: true });
     await app.init();
-    return { app, start: async () => void (await app.start()), stop: async () => void (await app.stop()) };
+    const stop = async () => {
+      // Bolt's stop() only starts the close handshake; wait (briefly) for it so that Slack sees a clean
+      // close before the process exits, and nothing of the socket outlives close().
+      let timer: NodeJS.Timeout | undefined;
+      const closed = new Promise<void>((resolve) => {
+        receiver.client.once('disconnected', () => resolve());
+        timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS);
+      });
+      await app.stop();
+      await closed;
+      clearTimeout(timer);
+    };
+    return { app, start: async () => void (await app.start()), stop };
   }
   const receiver = new HTTPReceiver({
     signingSecret: opts.signingSecret,

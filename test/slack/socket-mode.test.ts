@@ -23,17 +23,19 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await app?.close();
-  // Stopping the app closes its WebSocket (no socket left to keep the process alive or to reconnect).
-  await socket.waitForNoneOpen();
-  // 1000: the client closed with a close frame (on stop, or on Slack's disconnect), never an abrupt drop.
-  expect(socket.connections.map((c) => c.closeCode)).toEqual(socket.connections.map(() => 1000));
-  const opened = socket.connections.length;
-  expect(fake.callsTo('apps.connections.open')).toHaveLength(opened);
-  expect(fake.invalid).toEqual([]);
-  expect(socket.unexpected).toEqual([]);
-  await socket.close();
-  await fake.close();
+  try {
+    await app?.close();
+    // Stopping the app closes its WebSocket: no socket is left to keep the process alive or to reconnect.
+    await socket.waitForNoneOpen(1000);
+    // 1000: the client closed with a close frame (on stop, or on Slack's disconnect), never an abrupt drop.
+    expect(socket.connections.map((c) => c.closeCode)).toEqual(socket.connections.map(() => 1000));
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(socket.connections.length);
+    expect(fake.invalid).toEqual([]);
+    expect(socket.unexpected).toEqual([]);
+  } finally {
+    await socket.close();
+    await fake.close();
+  }
 });
 
 function slashCommand(text: string, user = 'U0USER', responseUrl = fake.newResponseUrl()) {
