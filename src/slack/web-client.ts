@@ -5,13 +5,25 @@
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 
+/**
+ * The SDKs log raw payloads at debug level (the Socket Mode client logs every message, response URLs
+ * included): scrub response URLs and tokens before they reach our log.
+ */
+export function scrub(text: string): string {
+  return text
+    .replace(/https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g, '[response_url]')
+    .replace(/\bxox[a-z]-[A-Za-z0-9-]+/g, '[token]')
+    .replace(/\bxapp-[A-Za-z0-9-]+/g, '[token]');
+}
+
 export function slackLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
+  const line = (msg: unknown[]) => scrub(msg.map(String).join(' '));
   return {
-    debug: (...msg) => logger.debug({ slack: true }, msg.map(String).join(' ')),
-    info: (...msg) => logger.info({ slack: true }, msg.map(String).join(' ')),
-    warn: (...msg) => logger.warn({ slack: true }, msg.map(String).join(' ')),
-    error: (...msg) => logger.error({ slack: true }, msg.map(String).join(' ')),
+    debug: (...msg) => logger.debug({ slack: true }, line(msg)),
+    info: (...msg) => logger.info({ slack: true }, line(msg)),
+    warn: (...msg) => logger.warn({ slack: true }, line(msg)),
+    error: (...msg) => logger.error({ slack: true }, line(msg)),
     setLevel: (l) => {
       level = l;
     },
