@@ -33,6 +33,7 @@ import { storageContext } from './storage/context.js';
 import { DeliveryRepository } from './storage/delivery-repository.js';
 import { EnrollmentRepository } from './storage/enrollment-repository.js';
 import { FlipRepository } from './storage/flip-repository.js';
+import { INGEST_BEAT_MS, IngestionClock } from './storage/ingestion-clock.js';
 import { checkEvictionPolicy, connect, ready } from './storage/redis.js';
 import { ReportRepository } from './storage/report-repository.js';
 import { SolutionRepository } from './storage/solution-repository.js';
@@ -108,6 +109,8 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   const audit = new AuditRepository(ctx);
   const delivery = new DeliveryRepository(ctx);
   const enrollments = new EnrollmentRepository(ctx);
+  const ingestion = new IngestionClock(ctx);
+  const reportingSince = (at: number) => ingestion.upSince(at);
   const target = await slackTarget(config, opts);
   const slackClient = createWebClient(
     { token: target.token, apiUrl: target.apiUrl, timeoutMs: config.slack.timeoutMs },
@@ -211,6 +214,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       adminToken: config.adminToken,
       defaults: config.health,
       now,
+      reportingSince,
     });
     slackApp = await createSlackApp({
       botToken: target.token,
@@ -237,6 +241,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       service,
       defaults: config.health,
       defaultChannel,
+      reportingSince,
       approvers: new Approvers(config.approvers, slackClient, logger.child({ part: 'approvers' }), now),
       logger: logger.child({ part: 'slack' }),
       now,
@@ -253,6 +258,18 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
     await new Promise<void>((resolve) => server?.listen(config.port, resolve));
     eviction = await checkEvictionPolicy(redis).catch(() => eviction);
   }
+  // The web side's heartbeat: after a gap (no web process could receive reports), the health rules give
+  // every solution a fresh cadence from the moment reports can arrive again.
+  let beat: NodeJS.Timeout | null = null;
+  if (opts.web) {
+    const beatOnce = () =>
+      ingestion
+        .beat(now())
+        .catch((err: Error) => logger.debug({ err: err.message }, 'ingestion heartbeat failed'));
+    await beatOnce();
+    beat = setInterval(beatOnce, INGEST_BEAT_MS);
+    beat.unref();
+  }
   const port = server ? (server.address() as AddressInfo).port : null;
   logger.info({ port, web: opts.web, worker: opts.worker, local: config.slack.local }, 'secsol started');
 
@@ -261,6 +278,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
     close: async () => {
       // Stop taking work first, then finish what is in flight within the budget, then disconnect.
       draining = true;
+      if (beat) clearInterval(beat);
       const budget = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), config.shutdownBudget).unref(),
       );

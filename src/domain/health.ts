@@ -14,6 +14,11 @@ export interface HealthPolicy extends Cadence {
   silenceWindow: number;
   /** Consecutive unhealthy reports needed before the state is Unhealthy (flapping control). */
   unhealthyThreshold: number;
+  /**
+   * Since when secsol has been able to receive reports (after its own outage). Silence before then is not
+   * held against a solution: its reporting clock restarts at this instant (Alertmanager's startup grace).
+   */
+  reportingSince?: number;
 }
 
 export interface Evaluation {
@@ -31,9 +36,11 @@ export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number):
 
   if (facts.lastHealthAt !== null && facts.lastHealthStatus !== null) {
     const age = now - facts.lastHealthAt;
-    const nextDueAt = facts.lastHealthAt + every;
+    // Liveness counts from the last report, or from when secsol could receive reports again if later.
+    const since = Math.max(facts.lastHealthAt, policy.reportingSince ?? facts.lastHealthAt);
+    const nextDueAt = since + every;
     const expected = `expected every ${formatDuration(every)}`;
-    if (age > every + grace) {
+    if (now - since > every + grace) {
       return {
         state: 'stopped_reporting',
         reason: `last health report ${formatDuration(age)} ago, ${expected}`,
@@ -41,7 +48,7 @@ export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number):
         deadline: null,
       };
     }
-    const deadline = facts.lastHealthAt + every + grace + 1;
+    const deadline = since + every + grace + 1;
     if (facts.lastHealthStatus === 'healthy') {
       return { state: 'healthy', reason: `healthy report ${formatDuration(age)} ago`, nextDueAt, deadline };
     }
@@ -104,6 +111,7 @@ export function policyFor(
     grace: solution.grace ?? defaults.grace,
     silenceWindow: defaults.silenceWindow,
     unhealthyThreshold: solution.unhealthyThreshold ?? defaults.unhealthyThreshold,
+    reportingSince: defaults.reportingSince,
   };
 }
 

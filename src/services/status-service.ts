@@ -23,6 +23,8 @@ export interface StatusServiceDeps {
   defaults: HealthPolicy;
   now: () => number;
   onCorrupt?: (id: string, err: unknown) => void;
+  /** Since when reports could be received (startup grace); judged without it when absent. */
+  reportingSince?: (now: number) => Promise<number | undefined>;
 }
 
 export interface JudgedSolution {
@@ -113,9 +115,16 @@ export class StatusService {
     return all.filter((r) => r.solution.lifecycle !== 'dismissed');
   }
 
+  /** The defaults with the startup grace in force at `now`. */
+  private async policyDefaults(now: number): Promise<HealthPolicy> {
+    const reportingSince = await this.deps.reportingSince?.(now);
+    return reportingSince === undefined ? this.deps.defaults : { ...this.deps.defaults, reportingSince };
+  }
+
   async snapshot(): Promise<StatusSnapshot> {
     const now = this.deps.now();
-    return buildSnapshot(await this.active(), this.deps.defaults, now);
+    const [records, defaults] = await Promise.all([this.active(), this.policyDefaults(now)]);
+    return buildSnapshot(records, defaults, now);
   }
 
   /** By id first (one read); by name only when that fails (a full scan, still one pipelined pass). */
@@ -134,8 +143,9 @@ export class StatusService {
   judge(
     record: SolutionRecord,
     now = this.deps.now(),
+    defaults = this.deps.defaults,
   ): { evaluation: Evaluation | null; policy: HealthPolicy } {
-    const policy = policyFor(record.solution, this.deps.defaults);
+    const policy = policyFor(record.solution, defaults);
     const evaluation = record.solution.lifecycle === 'connected' ? evaluate(record.facts, policy, now) : null;
     return { evaluation, policy };
   }
@@ -148,7 +158,7 @@ export class StatusService {
       this.deps.flips.recent(id, flipLimit),
       this.deps.reports.recentEvents(id, eventLimit),
     ]);
-    return { record, ...this.judge(record, now), flips, events, now };
+    return { record, ...this.judge(record, now, await this.policyDefaults(now)), flips, events, now };
   }
 
   async history(record: SolutionRecord, limit = 15): Promise<SolutionHistory> {

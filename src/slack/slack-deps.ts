@@ -25,6 +25,8 @@ export interface SlackDeps {
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
+  /** Since when reports could be received (the startup grace of the health rules). */
+  reportingSince?: (now: number) => Promise<number | undefined>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
   logger: Logger;

@@ -59,6 +59,10 @@ export function buildKeys(prefix: string) {
     deliveryErrors: `${p}:delivery-errors`,
     /** STRING: the last time any worker finished an evaluation tick. */
     heartbeat: `${p}:worker:heartbeat`,
+    /** STRING: the last time a web process could receive reports (its heartbeat). */
+    ingestHeartbeat: `${p}:ingest:heartbeat`,
+    /** STRING: since when reports could be received without a gap (the start of the startup grace). */
+    ingestUpSince: `${p}:ingest:up-since`,
     /** STRING with TTL: per-token request counter for one rate window. */
     rate: (subject: string, window: number) => `${p}:rate:${subject}:${window}`,
     /** STRING with TTL: a Slack event id already handled (Slack retries deliveries). */

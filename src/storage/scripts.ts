@@ -208,6 +208,22 @@ if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], 'gap', 'PX', ARGV[2]) e
 return 1`,
   },
 
+  /**
+   * The web side's heartbeat. KEYS: heartbeat, up-since. ARGV: now, gapMs. After a gap longer than gapMs
+   * (no web process could receive reports) the up-since instant restarts at now. Returns up-since.
+   */
+  ingestBeat: {
+    keys: 2,
+    lua: `
+local previous = tonumber(redis.call('GET', KEYS[1]) or '')
+local now = tonumber(ARGV[1])
+if previous == nil or now - previous > tonumber(ARGV[2]) or redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+if previous == nil or now > previous then redis.call('SET', KEYS[1], ARGV[1]) end
+return redis.call('GET', KEYS[2])`,
+  },
+
   /** Fixed-window counter. KEYS: counter. ARGV: windowMs. Returns {count, pttl}. */
   rateHit: {
     keys: 1,

@@ -35,6 +35,8 @@ export interface EvaluatorDeps {
   logger: Logger;
   /** Called when the previous tick is older than the heartbeat limit (evaluation had stopped). */
   onLate?: (gapMs: number, now: number) => Promise<void>;
+  /** Since when reports could be received (startup grace); none when absent. */
+  reportingSince?: (now: number) => Promise<number | undefined>;
   /** Test hook: runs between reading a candidate and committing it (to inject races). */
   beforeCommit?: (solutionId: string) => Promise<void>;
 }
@@ -74,8 +76,11 @@ export class Evaluator {
       scores.push(Number(due[i + 1]));
     }
     const records = ids.length > 0 ? await this.deps.solutions.getMany(ids) : [];
+    const reportingSince = ids.length > 0 ? await this.deps.reportingSince?.(now) : undefined;
+    const defaults =
+      reportingSince === undefined ? this.deps.defaults : { ...this.deps.defaults, reportingSince };
     const results = await Promise.all(
-      ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now)),
+      ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now, defaults)),
     );
     const flips = results.filter((r): r is { flipId: string; alert: boolean } => r !== null);
     await enqueueDeliveries(
@@ -99,6 +104,7 @@ export class Evaluator {
     rec: SolutionRecord | null | Error,
     score: number,
     now: number,
+    defaults: HealthPolicy,
   ): Promise<{ flipId: string; alert: boolean } | null> {
     const { ctx, flips, logger } = this.deps;
     try {
@@ -107,7 +113,7 @@ export class Evaluator {
         await ctx.redis.zrem(ctx.keys.deadlines, id);
         return null;
       }
-      const result = evaluate(rec.facts, policyFor(rec.solution, this.deps.defaults), now);
+      const result = evaluate(rec.facts, policyFor(rec.solution, defaults), now);
       const kind = flipKind(rec.state, result.state);
       await this.deps.beforeCommit?.(id);
       const commit = await flips.commit({

@@ -12,6 +12,7 @@ import type { StorageContext } from '../storage/context.js';
 import { DeliveryRepository } from '../storage/delivery-repository.js';
 import { EnrollmentRepository } from '../storage/enrollment-repository.js';
 import { FlipRepository } from '../storage/flip-repository.js';
+import { IngestionClock } from '../storage/ingestion-clock.js';
 import { SolutionRepository } from '../storage/solution-repository.js';
 import { Deliverer } from './deliverer.js';
 import { Evaluator } from './evaluator.js';
@@ -44,6 +45,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const flips = new FlipRepository(ctx);
   const delivery = new DeliveryRepository(ctx);
   const enrollments = new EnrollmentRepository(ctx);
+  const ingestion = new IngestionClock(ctx);
   const faults = new Faults(config.faults, ctx.redis, ctx.keys);
   const poster = new SlackPoster(deps.slack, delivery, faults, logger.child({ part: 'poster' }));
   const w = config.worker;
@@ -60,6 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     alertBackoffMs: w.alertBackoff,
     heartbeatStaleMs: w.heartbeatStale,
     logger: logger.child({ part: 'evaluator' }),
+    reportingSince: (at) => ingestion.upSince(at),
     onLate: async (gapMs, at) => {
       const itemId = `ops-late-${at}`;
       await delivery.createItem(

@@ -69,6 +69,11 @@ export async function startApp(
     worker?: boolean;
     prefix?: string;
     now?: () => number;
+    /**
+     * Keep the startup grace of a secsol that just started. By default the app looks like a long-running
+     * deployment (reports could always be received), so history seeded in the past is judged as such.
+     */
+    freshStart?: boolean;
   } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? testPrefix('app');
@@ -82,6 +87,7 @@ export async function startApp(
   });
   const redis = testRedis();
   const ctx = storageContext(redis, prefix);
+  if (!opts.freshStart) await redis.set(ctx.keys.ingestUpSince, '1');
   return {
     url: `http://127.0.0.1:${running.port}`,
     prefix,

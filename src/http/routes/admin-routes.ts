@@ -22,6 +22,8 @@ export interface AdminRouteDeps {
   adminToken?: string;
   defaults: HealthPolicy;
   now: () => number;
+  /** Since when reports could be received (startup grace). */
+  reportingSince?: (now: number) => Promise<number | undefined>;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -66,6 +68,10 @@ export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: n
 }
 
 export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
+  const defaultsAt = async (now: number): Promise<HealthPolicy> => {
+    const reportingSince = await deps.reportingSince?.(now);
+    return reportingSince === undefined ? deps.defaults : { ...deps.defaults, reportingSince };
+  };
   const admin = (req: Parameters<Authenticator['requireSecret']>[0]) =>
     deps.auth.requireSecret(req, deps.adminToken, 'admin');
 
@@ -74,7 +80,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     const now = deps.now();
     const all = await deps.solutions.list();
     all.sort((a, b) => a.solution.id.localeCompare(b.solution.id));
-    sendJson(res, 200, { solutions: all.map((r) => solutionView(r, deps.defaults, now)) });
+    const defaults = await defaultsAt(now);
+    sendJson(res, 200, { solutions: all.map((r) => solutionView(r, defaults, now)) });
   });
 
   router.add('POST', '/api/v1/solutions', async ({ req, res }) => {
@@ -94,7 +101,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     if (!rec) throw new AppError('secsol_not_found', 'no such solution');
     const flips = await deps.flips.recent(id, 20);
     sendJson(res, 200, {
-      ...solutionView(rec, deps.defaults, deps.now()),
+      ...solutionView(rec, await defaultsAt(deps.now()), deps.now()),
       flips: flips.map((f) => ({
         id: f.id,
         from: f.from,

@@ -27,6 +27,7 @@ export function statusServiceFor(deps: SlackDeps): StatusService {
     defaults: deps.defaults,
     now: deps.now,
     onCorrupt: (id, err) => deps.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
+    reportingSince: deps.reportingSince,
   });
 }
 
