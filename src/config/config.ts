@@ -88,6 +88,7 @@ const schema = z
     SECSOL_RATE_LIMIT: int(600, 1, 1_000_000),
     SECSOL_DIGEST_THRESHOLD: int(5, 2, 10_000),
     SECSOL_DIGEST_WINDOW: duration('60s'),
+    SECSOL_FLAP_WINDOW: duration('30m'),
     SECSOL_ALERT_ATTEMPTS: int(10, 1, 100),
     SECSOL_ALERT_BACKOFF: duration('2s'),
     SECSOL_SLACK_TIMEOUT: duration('10s'),
@@ -190,6 +191,8 @@ export interface Config {
     readonly heartbeatStale: number;
     readonly digestThreshold: number;
     readonly digestWindow: number;
+    /** A solution that relapses within this long after recovering reopens its incident message. */
+    readonly flapWindow: number;
   };
   readonly rateLimitPerMinute: number;
   readonly shutdownBudget: number;
@@ -304,6 +307,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       heartbeatStale: e.SECSOL_HEARTBEAT_STALE,
       digestThreshold: e.SECSOL_DIGEST_THRESHOLD,
       digestWindow: e.SECSOL_DIGEST_WINDOW,
+      flapWindow: e.SECSOL_FLAP_WINDOW,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,

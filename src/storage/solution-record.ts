@@ -62,6 +62,8 @@ export const solutionHashSchema = z.object({
   unhealthyStreak: num.default(0),
   lastEventAt: optNum,
   incidentFlip: optText,
+  lastIncidentFlip: optText,
+  lastResolvedAt: optNum,
   snoozedUntil: optNum,
   snoozedBy: optText,
   acknowledgedBy: optText,
@@ -78,6 +80,9 @@ export interface SolutionRecord {
   flipSeq: number;
   lastHealthMessage?: string;
   incidentFlip?: string;
+  /** The most recent incident after it resolved, and when: a new incident soon after reopens it. */
+  lastIncidentFlip?: string;
+  lastResolvedAt?: number;
   /** Alerts held until this instant; `Infinity` means until the solution recovers. */
   snoozedUntil?: number;
   snoozedBy?: string;
@@ -123,6 +128,8 @@ export function parseSolutionHash(hash: Record<string, string>): SolutionRecord 
     flipSeq: h.flipSeq,
     lastHealthMessage: h.lastHealthMessage,
     incidentFlip: h.incidentFlip,
+    lastIncidentFlip: h.lastIncidentFlip,
+    lastResolvedAt: h.lastResolvedAt,
     snoozedUntil:
       h.snoozedUntil === SNOOZE_UNTIL_RECOVERED ? Number.POSITIVE_INFINITY : (h.snoozedUntil ?? undefined),
     snoozedBy: h.snoozedBy,

@@ -162,6 +162,15 @@ export class SolutionRepository {
     return this.setIfExists(id, { acknowledgedBy: by });
   }
 
+  /** Closes the open incident, remembering it (and when) so that a relapse soon after can reopen it. */
+  async resolveIncident(id: string, incidentFlipId: string | undefined, at: number): Promise<void> {
+    await this.setIfExists(id, {
+      incidentFlip: '',
+      acknowledgedBy: '',
+      ...(incidentFlipId ? { lastIncidentFlip: incidentFlipId, lastResolvedAt: String(at) } : {}),
+    });
+  }
+
   async setIncident(id: string, flipId: string | null): Promise<void> {
     await this.setIfExists(id, {
       incidentFlip: flipId ?? '',

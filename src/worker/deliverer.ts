@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { formatDuration } from '../domain/duration.js';
 import type { Logger } from '../logger.js';
 import { type DeliverJob, parseDeliverJob } from '../queue/queues.js';
 import {
@@ -30,6 +31,7 @@ import {
   flipRecordSchema,
 } from '../storage/flip-repository.js';
 import { securityEventSchema } from '../storage/report-repository.js';
+import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 import type { SlackPoster } from './slack-poster.js';
 
@@ -44,6 +46,8 @@ export interface DelivererOptions {
   digestWindowMs: number;
   /** Minimum time between two edits of one digest. */
   digestEditEveryMs: number;
+  /** A relapse within this long after a recovery reopens the same incident message (flapping). */
+  flapWindowMs: number;
 }
 
 export interface DelivererDeps {
@@ -208,6 +212,25 @@ export class Deliverer {
         lastMessage: resolved ? undefined : rec.lastHealthMessage,
       });
 
+    if (flip.kind === 'incident') {
+      const previous = await this.reopenable(rec, flip);
+      if (previous) {
+        // Flapping: the same incident message comes back to life instead of a new message per relapse.
+        const threadTs = previous.incidentTs ?? (previous.ts as string);
+        await poster.update(previous.channel, threadTs, view(previous));
+        const lastedMs = flip.at - (rec.lastResolvedAt ?? flip.at);
+        const reason = `${flip.reason}. Reopened: it had recovered only ${formatDuration(lastedMs)} before (flapping)`;
+        const reply = incidentReply(rec.solution, flip.from, flip.to, reason, previous.at, flip.at);
+        const ts = await poster.postOnce(flip.id, previous.channel, reply, {
+          threadTs,
+          solutionId: rec.solution.id,
+          now,
+        });
+        await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
+        await solutions.setIncident(flip.solutionId, previous.id);
+        return true;
+      }
+    }
     if (flip.kind === 'incident' || (flip.kind === 'escalation' && !incident?.ts)) {
       const ts = await poster.postOnce(flip.id, flip.channel, view(flip), {
         solutionId: rec.solution.id,
@@ -220,7 +243,7 @@ export class Deliverer {
     if (!incident?.ts) {
       // A recovery from an incident that was never posted (held while snoozed, or failed): nothing to resolve.
       await delivery.finish(flip.id, flip.channel, 'held', { error: 'no incident message' }, now);
-      await solutions.setIncident(flip.solutionId, null);
+      await solutions.resolveIncident(flip.solutionId, undefined, flip.at);
       return false;
     }
     const threadTs = incident.incidentTs ?? incident.ts;
@@ -238,8 +261,17 @@ export class Deliverer {
       now,
     });
     await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
-    if (flip.kind === 'recovery') await solutions.setIncident(flip.solutionId, null);
+    if (flip.kind === 'recovery') await solutions.resolveIncident(flip.solutionId, incident.id, flip.at);
     return true;
+  }
+
+  /** The solution's last incident, if it resolved recently enough (and in a message of its own) to reopen. */
+  private async reopenable(rec: SolutionRecord, flip: FlipRecord): Promise<FlipRecord | null> {
+    if (!rec.lastIncidentFlip || rec.lastResolvedAt === undefined) return null;
+    if (flip.at - rec.lastResolvedAt > this.opts.flapWindowMs) return null;
+    const previous = await this.deps.flips.get(rec.lastIncidentFlip);
+    if (!previous?.ts || previous.digestId || previous.channel !== flip.channel) return null;
+    return previous;
   }
 
   /** Posts or edits a digest so that it shows every flip that joined it, then settles those flips. */
@@ -305,7 +337,7 @@ export class Deliverer {
       if (!f || FINAL.has(f.delivery)) continue;
       await delivery.finish(f.id, channel, 'digested', { ts, incidentTs: ts }, now);
       if (f.kind === 'incident' || f.kind === 'escalation') await solutions.setIncident(f.solutionId, f.id);
-      else if (f.kind === 'recovery') await solutions.setIncident(f.solutionId, null);
+      else if (f.kind === 'recovery') await solutions.resolveIncident(f.solutionId, undefined, f.at);
     }
   }
 

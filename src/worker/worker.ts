@@ -106,6 +106,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       digestThreshold: w.digestThreshold,
       digestWindowMs: w.digestWindow,
       digestEditEveryMs: Math.min(5000, w.digestWindow),
+      flapWindowMs: w.flapWindow,
     },
   );
 

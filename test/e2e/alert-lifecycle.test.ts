@@ -153,3 +153,42 @@ describe('when a connected solution reports unhealthy and recovers', () => {
     expect(fake.invalid).toEqual([]);
   });
 });
+
+describe('when a solution flaps (stops, recovers, stops again soon after)', () => {
+  it('reopens the same incident message instead of posting a new one', async () => {
+    app = await startApp(fake, { env: { SECSOL_FLAP_WINDOW: '10m' } });
+    const created = await call(`${app.url}/api/v1/solutions`, 'POST', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Flappy sensor', vendor: 'Vendor' },
+    });
+    const { id, token } = created.body as { id: string; token: string };
+    await report(id, token, 'healthy');
+    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 8000 });
+    const ts = ((alert as SlackCall).response as { ts: string }).ts;
+    await report(id, token, 'healthy');
+    await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts, {
+      timeoutMs: 5000,
+    });
+
+    // It goes silent again within the flap window: the first message comes back, with a reply saying so.
+    const [reopened] = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.thread_ts === ts && /Reopened/.test(String(c.args.text)),
+      { timeoutMs: 8000 },
+    );
+    expect(String(reopened?.args.text)).toContain('flapping');
+    const updates = fake.calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts);
+    expect(String(updates.at(-1)?.args.text)).toContain('Stopped reporting');
+    // And it recovers once more, in the same message.
+    await report(id, token, 'healthy');
+    await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === ts && /Recovered/.test(String(c.args.text)),
+      {
+        count: 2,
+        timeoutMs: 5000,
+      },
+    );
+    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);
+    expect(fake.invalid).toEqual([]);
+  });
+});
