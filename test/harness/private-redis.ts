@@ -48,11 +48,12 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     private readonly persistent: boolean,
+    private readonly extraArgs: string[],
   ) {}
 
   /** `persistent`: append-only file with fsync on every write, so a SIGKILL loses nothing. */
-  static async start(opts: { persistent?: boolean } = {}): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), opts.persistent ?? false);
+  static async start(opts: { persistent?: boolean; args?: string[] } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), opts.persistent ?? false, opts.args ?? []);
     await redis.restart();
     return redis;
   }
@@ -70,7 +71,18 @@ export class PrivateRedis {
     const aof = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     this.proc = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir, ...aof],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        this.dir,
+        ...aof,
+        ...this.extraArgs,
+      ],
       { stdio: 'ignore' },
     );
     await waitUntil(() => ping(this.port), {
