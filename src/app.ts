@@ -290,9 +290,19 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
         : Promise.resolve();
       const graceful = Promise.all([worker?.close(), closeServer, slackApp?.stop()]);
       if ((await Promise.race([graceful, budget])) === 'timeout') {
-        logger.warn('shutdown budget exceeded; closing the worker forcibly (its jobs will be retried)');
-        await worker?.close(true);
+        logger.warn('shutdown budget exceeded; leaving in-flight jobs to stall recovery on another worker');
+        // BullMQ hands a second close() the first one's promise, which waits for the stuck job: give the
+        // forced close a moment, then go regardless (the job's lock expires and another worker retries it).
         server?.closeAllConnections();
+        await Promise.race([
+          worker?.close(true),
+          new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+        ]);
+        redis.disconnect();
+        workerRedis?.disconnect();
+        bullConnection.disconnect();
+        await target.local?.close();
+        return;
       }
       await queues.close();
       await target.local?.close();

@@ -75,6 +75,9 @@ const eventBatchSchema = z.object({
 });
 
 export class Deliverer {
+  /** Channel leases this process holds right now (channel -> token), to hand back on a forced stop. */
+  private readonly held = new Map<string, string>();
+
   constructor(
     private readonly deps: DelivererDeps,
     private readonly opts: DelivererOptions,
@@ -93,6 +96,7 @@ export class Deliverer {
     }
     const lease = await delivery.acquireChannel(channel, this.opts.leaseMs);
     if ('waitMs' in lease) return this.delay(job, token, lease.waitMs + Math.floor(Math.random() * 100));
+    this.held.set(`${channel}\n${lease.token}`, lease.token);
     let posted = false;
     let later: RetryLater | null = null;
     // After a post the channel keeps a ~1 s gap; after a 429 it stays closed for Retry-After.
@@ -108,6 +112,7 @@ export class Deliverer {
         await this.onError(err, data.itemId, channel, job);
       }
     } finally {
+      this.held.delete(`${channel}\n${lease.token}`);
       await delivery.releaseChannel(channel, lease.token, gapMs);
     }
     if (later) return this.delay(job, token, later.delayMs);
@@ -142,6 +147,21 @@ export class Deliverer {
       'delivery failed; will retry',
     );
     throw err instanceof Error ? err : new Error(failure.error);
+  }
+
+  /**
+   * On a forced stop the sends in flight are abandoned: give their channel leases back at once so that
+   * another worker can retry those jobs as soon as they are found stalled, not when the leases expire.
+   */
+  async releaseHeldLeases(): Promise<void> {
+    const entries = [...this.held.keys()];
+    this.held.clear();
+    await Promise.all(
+      entries.map((key) => {
+        const [channel, token] = key.split('\n') as [string, string];
+        return this.deps.delivery.releaseChannel(channel, token, 0).catch(() => undefined);
+      }),
+    );
   }
 
   /** Marks an item failed and visible (App Home, /metrics, the delivery errors list). */

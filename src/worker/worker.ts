@@ -158,6 +158,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     evaluator,
     deliverer,
     close: async (force = false) => {
+      if (force) await deliverer.releaseHeldLeases();
       await Promise.all([tickWorker.close(force), deliverWorker?.close(force)]);
     },
   };

@@ -2,6 +2,7 @@
  * secsol as real processes: several workers against one Redis alert each flip exactly once; SIGTERM
  * shuts down cleanly; bad configuration stops the process with one message naming every wrong variable.
  */
+import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALERT_CHANNEL,
@@ -61,6 +62,10 @@ describe('when three workers share one Redis', () => {
       .map((m) => m.metadata?.event_payload.delivery_id);
     expect(ids).toHaveLength(8);
     expect(new Set(ids).size).toBe(8);
+    // Three workers upserted the same tick scheduler: there is one.
+    const evaluate = new Queue('evaluate', { connection: app.ctx.redis, prefix: app.ctx.keys.bullPrefix });
+    expect(await evaluate.getJobSchedulers()).toHaveLength(1);
+    await evaluate.close();
   });
 });
 

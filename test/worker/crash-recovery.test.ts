@@ -115,3 +115,26 @@ describe('when the worker is SIGKILLed while Slack is still answering', () => {
     expect(postsFor(flipId)).toHaveLength(1);
   });
 });
+
+describe('when the worker gets SIGTERM while Slack hangs', () => {
+  it('exits within its shutdown budget, and the next worker posts the alert once', async () => {
+    app = await startApp(fake, { worker: false, env: { SECSOL_EXPECTED_EVERY: '1m' } });
+    fake.script('chat.postMessage', { hang: true });
+    const first = startWorker({ SECSOL_SLACK_TIMEOUT: '60s', SECSOL_SHUTDOWN_BUDGET: '2s' });
+    const s = await createSolution(app, 'Hung on shutdown');
+    await makeIncident(app, s.id, s.token);
+    await fake.waitFor(topLevelPosts(ALERT_CHANNEL), { timeoutMs: 10_000 });
+    const stopping = Date.now();
+    first.kill('SIGTERM');
+    await first.exited;
+    expect(Date.now() - stopping).toBeLessThan(2000 + 2000);
+
+    startWorker();
+    const flipId = await incidentFlipId(s.id);
+    await waitUntil(() => postsFor(flipId).length === 1, { timeoutMs: 15_000 });
+    await waitUntil(
+      async () => (await solutionDetail(app, s.id)).flips.find((f) => f.id === flipId)?.delivery === 'sent',
+    );
+    expect(postsFor(flipId)).toHaveLength(1);
+  });
+});
