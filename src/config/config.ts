@@ -89,6 +89,7 @@ const schema = z
     SECSOL_DIGEST_THRESHOLD: int(5, 2, 10_000),
     SECSOL_DIGEST_WINDOW: duration('60s'),
     SECSOL_FLAP_WINDOW: duration('30m'),
+    SECSOL_REMIND_EVERY: duration('4h'),
     SECSOL_ALERT_ATTEMPTS: int(10, 1, 100),
     SECSOL_ALERT_BACKOFF: duration('2s'),
     SECSOL_SLACK_TIMEOUT: duration('10s'),
@@ -193,6 +194,8 @@ export interface Config {
     readonly digestWindow: number;
     /** A solution that relapses within this long after recovering reopens its incident message. */
     readonly flapWindow: number;
+    /** An open, unacknowledged, unsnoozed incident gets a reminder in its thread this often. */
+    readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
   readonly shutdownBudget: number;
@@ -308,6 +311,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       digestThreshold: e.SECSOL_DIGEST_THRESHOLD,
       digestWindow: e.SECSOL_DIGEST_WINDOW,
       flapWindow: e.SECSOL_FLAP_WINDOW,
+      remindEvery: e.SECSOL_REMIND_EVERY,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,

@@ -15,7 +15,9 @@ export const QUEUE = {
 
 export const TICK_SCHEDULER_ID = 'tick';
 
-const itemId = z.string().regex(/^(flip|dig|evb|enr|ops)-[A-Za-z0-9_.-]{1,200}$/, 'not a delivery item id');
+const itemId = z
+  .string()
+  .regex(/^(flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}$/, 'not a delivery item id');
 export const deliverJobSchema = z.object({ itemId }).strict();
 export type DeliverJob = z.infer<typeof deliverJobSchema>;
 

@@ -31,6 +31,7 @@ export class DeliveryRepository {
     if (itemId.startsWith('evb-')) return keys.eventBatch(itemId);
     if (itemId.startsWith('enr-')) return keys.enrollment(itemId);
     if (itemId.startsWith('ops-')) return keys.opsNotice(itemId);
+    if (itemId.startsWith('rem-')) return keys.reminder(itemId);
     throw new Error(`unknown delivery item id ${itemId}`);
   }
 
@@ -148,6 +149,40 @@ export class DeliveryRepository {
         return [];
       }
     });
+  }
+
+  // --- reminders ----------------------------------------------------------------------------------
+
+  /** Schedules (or moves) the reminder of an open incident. */
+  async scheduleReminder(incidentFlipId: string, at: number): Promise<void> {
+    await this.ctx.redis.zadd(this.ctx.keys.reminders, at, incidentFlipId);
+  }
+
+  async cancelReminder(incidentFlipId: string): Promise<void> {
+    await this.ctx.redis.zrem(this.ctx.keys.reminders, incidentFlipId);
+  }
+
+  /** Reminders due by `now`, with the score each was read at (for the claim). */
+  async dueReminders(now: number, limit = 100): Promise<{ flipId: string; score: number }[]> {
+    const raw = await this.ctx.redis.zrangebyscore(
+      this.ctx.keys.reminders,
+      '-inf',
+      String(now),
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const out: { flipId: string; score: number }[] = [];
+    for (let i = 0; i < raw.length; i += 2) out.push({ flipId: raw[i] as string, score: Number(raw[i + 1]) });
+    return out;
+  }
+
+  /** Moves a due reminder to `next`; true only for the one caller that saw it at `score`. */
+  async claimReminder(flipId: string, score: number, next: number): Promise<boolean> {
+    return (
+      (await this.ctx.scripts.run('claimReminder', [this.ctx.keys.reminders], [flipId, score, next])) === 1
+    );
   }
 
   // --- digests -------------------------------------------------------------------------------------

@@ -44,6 +44,10 @@ export function buildKeys(prefix: string) {
     channelPace: (channel: string) => `${p}:pace:${channel}`,
     /** HASH: an event batch waiting to be posted. */
     eventBatch: (batchId: string) => `${p}:event-batch:${batchId}`,
+    /** ZSET incident flip id -> when to remind the channel that it is still open and unacknowledged. */
+    reminders: `${p}:reminders`,
+    /** HASH: a reminder waiting to be posted in an incident's thread. */
+    reminder: (reminderId: string) => `${p}:reminder:${reminderId}`,
     /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */
     opsNotice: (noticeId: string) => `${p}:ops:${noticeId}`,
     /** STRING: a test-only fault that already fired. */

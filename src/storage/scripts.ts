@@ -224,6 +224,19 @@ if previous == nil or now > previous then redis.call('SET', KEYS[1], ARGV[1]) en
 return redis.call('GET', KEYS[2])`,
   },
 
+  /**
+   * Claims a due reminder: only the evaluator that still sees the score it read moves it on.
+   * KEYS: reminders. ARGV: member, expectedScore, nextScore. Returns 1 when claimed.
+   */
+  claimReminder: {
+    keys: 1,
+    lua: `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`,
+  },
+
   /** Fixed-window counter. KEYS: counter. ARGV: windowMs. Returns {count, pttl}. */
   rateHit: {
     keys: 1,

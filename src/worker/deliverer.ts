@@ -18,6 +18,7 @@ import {
   eventBatchMessage,
   incidentMessage,
   incidentReply,
+  reminderMessage,
 } from '../slack/blocks/alert-blocks.js';
 import { approvalRequestMessage } from '../slack/blocks/approval-blocks.js';
 import { opsNoticeMessage } from '../slack/blocks/ops-blocks.js';
@@ -48,6 +49,8 @@ export interface DelivererOptions {
   digestEditEveryMs: number;
   /** A relapse within this long after a recovery reopens the same incident message (flapping). */
   flapWindowMs: number;
+  /** How often an open, unacknowledged incident is reminded in its thread. */
+  remindEveryMs: number;
 }
 
 export interface DelivererDeps {
@@ -182,6 +185,7 @@ export class Deliverer {
     if (itemId.startsWith('evb-')) return this.deliverEvents(itemId, item);
     if (itemId.startsWith('enr-')) return this.deliverApproval(itemId, channel);
     if (itemId.startsWith('ops-')) return this.deliverOps(itemId, channel, item);
+    if (itemId.startsWith('rem-')) return this.deliverReminder(itemId, channel, item);
     throw new UnrecoverableError(`cannot deliver ${itemId}`);
   }
 
@@ -248,6 +252,7 @@ export class Deliverer {
         });
         await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
         await solutions.setIncident(flip.solutionId, previous.id);
+        await delivery.scheduleReminder(previous.id, now + this.opts.remindEveryMs);
         return true;
       }
     }
@@ -258,6 +263,7 @@ export class Deliverer {
       });
       await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: ts }, now);
       await solutions.setIncident(flip.solutionId, flip.id);
+      await delivery.scheduleReminder(flip.id, now + this.opts.remindEveryMs);
       return true;
     }
     if (!incident?.ts) {
@@ -281,7 +287,10 @@ export class Deliverer {
       now,
     });
     await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
-    if (flip.kind === 'recovery') await solutions.resolveIncident(flip.solutionId, incident.id, flip.at);
+    if (flip.kind === 'recovery') {
+      await solutions.resolveIncident(flip.solutionId, incident.id, flip.at);
+      await delivery.cancelReminder(incident.id);
+    }
     return true;
   }
 
@@ -396,6 +405,44 @@ export class Deliverer {
     });
     const ts = await poster.postOnce(enrollmentId, channel, message, { solutionId: rec.solution.id, now });
     await delivery.finish(enrollmentId, channel, 'sent', { requestChannel: channel, requestTs: ts }, now);
+    return true;
+  }
+
+  /** A reminder goes out only while its incident is still the open one and nobody acknowledged it. */
+  private async deliverReminder(
+    itemId: string,
+    channel: string,
+    item: Record<string, string>,
+  ): Promise<boolean> {
+    const { solutions, flips, delivery, poster } = this.deps;
+    const now = this.deps.now();
+    const rec = item.solutionId ? await solutions.get(item.solutionId) : null;
+    const incident = item.incidentFlip ? await flips.get(item.incidentFlip) : null;
+    const snoozed = rec?.snoozedUntil !== undefined && rec.snoozedUntil > now;
+    if (
+      !rec ||
+      !incident ||
+      rec.incidentFlip !== incident.id ||
+      rec.acknowledgedBy ||
+      snoozed ||
+      !item.threadTs
+    ) {
+      await delivery.finish(
+        itemId,
+        channel,
+        'held',
+        { error: 'incident closed, acknowledged or snoozed' },
+        now,
+      );
+      return false;
+    }
+    const message = reminderMessage(rec.solution, rec.state, rec.stateSince ?? incident.at, now);
+    const ts = await poster.postOnce(itemId, channel, message, {
+      threadTs: item.threadTs,
+      solutionId: rec.solution.id,
+      now,
+    });
+    await delivery.finish(itemId, channel, 'sent', { ts }, now);
     return true;
   }
 

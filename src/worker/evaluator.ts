@@ -35,6 +35,8 @@ export interface EvaluatorDeps {
   logger: Logger;
   /** Called when the previous tick is older than the heartbeat limit (evaluation had stopped). */
   onLate?: (gapMs: number, now: number) => Promise<void>;
+  /** How often an open, unacknowledged incident is reminded; no reminders when absent. */
+  remindEveryMs?: number;
   /** Since when reports could be received (startup grace); none when absent. */
   reportingSince?: (now: number) => Promise<number | undefined>;
   /** Test hook: runs between reading a candidate and committing it (to inject races). */
@@ -89,6 +91,7 @@ export class Evaluator {
       this.deps.alertAttempts,
       this.deps.alertBackoffMs,
     );
+    await this.remind(now);
     const requeued = await this.requeueStuck(now);
     return {
       evaluated: ids.length,
@@ -138,6 +141,41 @@ export class Evaluator {
       logger.error({ solutionId: id, err }, 'evaluation failed; postponing this solution');
       await ctx.redis.zadd(ctx.keys.deadlines, now + POSTPONE_ON_ERROR_MS, id);
       return null;
+    }
+  }
+
+  /**
+   * Reminders of open incidents nobody acknowledged, in the incident's thread. Each due reminder is claimed
+   * (moved to its next time) by one evaluator, which writes the reminder as a delivery item; the deliverer
+   * checks again, at sending time, that the incident is still open and unacknowledged.
+   */
+  private async remind(now: number): Promise<void> {
+    const every = this.deps.remindEveryMs;
+    if (every === undefined) return;
+    const { delivery, flips, solutions } = this.deps;
+    for (const { flipId, score } of await delivery.dueReminders(now)) {
+      if (!(await delivery.claimReminder(flipId, score, now + every))) continue;
+      const incident = await flips.get(flipId);
+      const rec = incident ? await solutions.get(incident.solutionId) : null;
+      if (!incident || !rec || rec.incidentFlip !== flipId || rec.acknowledgedBy || !incident.ts) {
+        await delivery.cancelReminder(flipId);
+        continue;
+      }
+      if (rec.snoozedUntil !== undefined && rec.snoozedUntil > now) continue;
+      const itemId = `rem-${flipId}-${score}`;
+      await delivery.createItem(
+        itemId,
+        incident.channel,
+        { solutionId: rec.solution.id, incidentFlip: flipId, threadTs: incident.incidentTs ?? incident.ts },
+        now,
+        7 * 86_400_000,
+      );
+      await enqueueDelivery(
+        this.deps.deliverQueue,
+        itemId,
+        this.deps.alertAttempts,
+        this.deps.alertBackoffMs,
+      );
     }
   }
 

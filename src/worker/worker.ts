@@ -63,6 +63,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     heartbeatStaleMs: w.heartbeatStale,
     logger: logger.child({ part: 'evaluator' }),
     reportingSince: (at) => ingestion.upSince(at),
+    remindEveryMs: w.remindEvery,
     onLate: async (gapMs, at) => {
       const itemId = `ops-late-${at}`;
       await delivery.createItem(
@@ -107,6 +108,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       digestWindowMs: w.digestWindow,
       digestEditEveryMs: Math.min(5000, w.digestWindow),
       flapWindowMs: w.flapWindow,
+      remindEveryMs: w.remindEvery,
     },
   );
 

@@ -4,6 +4,7 @@
  * the recovery is in its thread. The same for unhealthy reports.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SolutionRepository } from '../../src/storage/solution-repository.js';
 import {
   ADMIN_TOKEN,
   ALERT_CHANNEL,
@@ -190,5 +191,66 @@ describe('when a solution flaps (stops, recovers, stops again soon after)', () =
     );
     expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);
     expect(fake.invalid).toEqual([]);
+  });
+});
+
+describe('when an incident stays open and nobody acknowledges it', () => {
+  it('reminds the channel in its thread until it recovers', async () => {
+    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_REMIND_EVERY: '1500ms' } });
+    const created = await call(`${app.url}/api/v1/solutions`, 'POST', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Nagging WAF', vendor: 'Vendor', family: 'waf' },
+    });
+    const { id, token } = created.body as { id: string; token: string };
+    await report(id, token, 'healthy');
+    await waitUntil(
+      async () =>
+        (await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN })).body.flips.length ===
+        1,
+    );
+    await report(id, token, 'unhealthy', 'rule sync failing');
+    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 5000 });
+    const ts = ((alert as SlackCall).response as { ts: string }).ts;
+    const isReminder = (c: SlackCall) =>
+      c.method === 'chat.postMessage' && c.args.thread_ts === ts && /Reminder/.test(String(c.args.text));
+    const reminders = await fake.waitFor(isReminder, { count: 2, timeoutMs: 8000 });
+    expect(String(reminders[0]?.args.text)).toContain('still *Unhealthy*');
+    expect((reminders[1]?.at ?? 0) - (reminders[0]?.at ?? 0)).toBeGreaterThanOrEqual(1400);
+
+    await report(id, token, 'healthy');
+    await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === ts && /Recovered/.test(String(c.args.text)),
+    );
+    // The reminder is cancelled with the incident.
+    await waitUntil(async () => (await app.ctx.redis.zcard(app.ctx.keys.reminders)) === 0);
+    expect(fake.invalid).toEqual([]);
+  });
+});
+
+describe('when someone acknowledges an open incident', () => {
+  it('stops reminding', async () => {
+    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_REMIND_EVERY: '1s' } });
+    const created = await call(`${app.url}/api/v1/solutions`, 'POST', {
+      token: ADMIN_TOKEN,
+      body: { name: 'Acked EDR', vendor: 'Vendor', family: 'edr' },
+    });
+    const { id, token } = created.body as { id: string; token: string };
+    await report(id, token, 'healthy');
+    await waitUntil(
+      async () =>
+        (await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN })).body.flips.length ===
+        1,
+    );
+    await report(id, token, 'unhealthy');
+    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 5000 });
+    const ts = ((alert as SlackCall).response as { ts: string }).ts;
+    // What the Acknowledge button does (tested through Slack in test/slack/actions).
+    await new SolutionRepository(app.ctx).acknowledge(id, 'U0ONCALL');
+    await waitUntil(async () => (await app.ctx.redis.zcard(app.ctx.keys.reminders)) === 0, {
+      timeoutMs: 5000,
+    });
+    expect(fake.calls.filter((c) => c.args.thread_ts === ts && /Reminder/.test(String(c.args.text)))).toEqual(
+      [],
+    );
   });
 });

@@ -246,3 +246,14 @@ export function eventBatchMessage(
     : 'Security events';
   return { text, blocks };
 }
+
+/** A reminder in an open incident's thread: still bad, and nobody has acknowledged it. */
+export function reminderMessage(
+  solution: { name: string },
+  state: HealthState,
+  since: number,
+  at: number,
+): SlackMessage {
+  const text = `:alarm_clock: Reminder: *${name(solution)}* is still *${STATE_LABEL[state]}* (for ${formatDuration(at - since)}) and nobody has acknowledged it.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
