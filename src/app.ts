@@ -19,6 +19,7 @@ import { registerProbeRoutes } from './http/routes/probe-routes.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { openQueues } from './queue/queues.js';
+import { DeliveryService } from './services/delivery-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { SolutionService } from './services/solution-service.js';
 import { Approvers } from './slack/approvers.js';
@@ -215,6 +216,14 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       defaults: config.health,
       now,
       reportingSince,
+      deliveries: new DeliveryService({
+        delivery,
+        audit,
+        deliverQueue: queues.deliver,
+        alertAttempts: w.alertAttempts,
+        alertBackoffMs: w.alertBackoff,
+        now,
+      }),
     });
     slackApp = await createSlackApp({
       botToken: target.token,

@@ -131,6 +131,25 @@ export class DeliveryRepository {
     await this.ctx.scripts.run('releaseLease', [this.ctx.keys.channelPace(channel)], [token, gapMs]);
   }
 
+  /** Puts a failed item back in the outbox; 'not-failed' when it is in any other state. */
+  async requeueFailed(itemId: string, now: number): Promise<'requeued' | 'not-failed' | 'missing'> {
+    const { keys, scripts } = this.ctx;
+    let key: string;
+    try {
+      key = this.itemKey(itemId);
+    } catch {
+      return 'missing';
+    }
+    const channel = await this.ctx.redis.hget(key, 'channel');
+    if (channel === null) return 'missing';
+    const r = await scripts.run(
+      'retryFailed',
+      [key, keys.outbox, keys.channelOutbox(channel)],
+      [channel, now],
+    );
+    return r === 1 ? 'requeued' : r === 0 ? 'not-failed' : 'missing';
+  }
+
   async recordError(err: DeliveryError): Promise<void> {
     const { redis, keys } = this.ctx;
     await redis

@@ -237,6 +237,23 @@ redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`,
   },
 
+  /**
+   * Puts a failed delivery back in the outbox (an operator's re-drive). KEYS: item, outbox, channel outbox.
+   * ARGV: channel, now. Returns 1 requeued, 0 not failed, -1 missing.
+   */
+  retryFailed: {
+    keys: 3,
+    lua: `
+local h = redis.call('HMGET', KEYS[1], 'delivery', 'channel')
+if not h[1] then return -1 end
+if h[1] ~= 'failed' or h[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'delivery', 'pending')
+redis.call('HDEL', KEYS[1], 'error', 'sendingSince', 'deliveredAt')
+redis.call('ZADD', KEYS[2], ARGV[2], redis.call('HGET', KEYS[1], 'id') or '')
+redis.call('ZADD', KEYS[3], ARGV[2], redis.call('HGET', KEYS[1], 'id') or '')
+return 1`,
+  },
+
   /** Fixed-window counter. KEYS: counter. ARGV: windowMs. Returns {count, pttl}. */
   rateHit: {
     keys: 1,

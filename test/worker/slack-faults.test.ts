@@ -5,7 +5,7 @@
  */
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
+import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
 import { waitUntil } from '../harness/wait.js';
 import { createSolution, deliveryIdOf, makeIncident, solutionDetail, topLevelPosts } from './helpers.js';
@@ -111,4 +111,34 @@ describe('when Slack refuses for good (channel_not_found, not_in_channel, invali
       expect(errors.join()).not.toContain('xoxb-');
     },
   );
+});
+
+describe('when an operator fixes the cause of a permanent failure', () => {
+  it('lists the failure and sends it again, once, on request', async () => {
+    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m' } });
+    fake.script('chat.postMessage', { ok: false, error: 'not_in_channel' });
+    const s = await createSolution(app, 'Bot not invited');
+    await makeIncident(app, s.id, s.token);
+    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'failed');
+    const flipId = (await solutionDetail(app, s.id)).flips[0]?.id as string;
+
+    const failed = await call(`${app.url}/api/v1/deliveries/failed`, 'GET', { token: ADMIN_TOKEN });
+    expect(failed.body.failures).toEqual([
+      expect.objectContaining({ itemId: flipId, error: 'not_in_channel' }),
+    ]);
+
+    // The bot was invited: send it again.
+    const retried = await call(`${app.url}/api/v1/deliveries/${flipId}/retry`, 'POST', {
+      token: ADMIN_TOKEN,
+    });
+    expect(retried.status).toBe(202);
+    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'sent');
+    expect(fake.messages(ALERT_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+    const again = await call(`${app.url}/api/v1/deliveries/${flipId}/retry`, 'POST', { token: ADMIN_TOKEN });
+    expect(again.status).toBe(409);
+    const unknown = await call(`${app.url}/api/v1/deliveries/flip-nope-1/retry`, 'POST', {
+      token: ADMIN_TOKEN,
+    });
+    expect(unknown.status).toBe(404);
+  });
 });

@@ -3,6 +3,7 @@
 import type { HealthPolicy } from '../../domain/health.js';
 import { evaluate, policyFor } from '../../domain/health.js';
 import { AppError } from '../../errors.js';
+import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
 import type { FlipRepository } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
@@ -24,6 +25,7 @@ export interface AdminRouteDeps {
   now: () => number;
   /** Since when reports could be received (startup grace). */
   reportingSince?: (now: number) => Promise<number | undefined>;
+  deliveries: DeliveryService;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -126,6 +128,24 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       throw new AppError('secsol_not_found', 'no such solution');
     }
     res.writeHead(204).end();
+  });
+
+  router.add('GET', '/api/v1/deliveries/failed', async ({ req, res }) => {
+    await admin(req);
+    sendJson(res, 200, { failures: await deps.deliveries.failures() });
+  });
+
+  router.add('POST', '/api/v1/deliveries/:itemId/retry', async ({ req, res, params }) => {
+    await admin(req);
+    const itemId = params.itemId ?? '';
+    if (!/^(flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}$/.test(itemId)) {
+      throw new AppError('secsol_not_found', 'no such delivery');
+    }
+    const outcome = await deps.deliveries.retry(itemId, 'admin-api');
+    if (outcome === 'missing') throw new AppError('secsol_not_found', 'no such delivery');
+    if (outcome === 'not-failed')
+      throw new AppError('secsol_conflict', 'only a failed delivery can be retried');
+    sendJson(res, 202, { status: 'queued' });
   });
 
   for (const [verb, decision] of [
