@@ -86,8 +86,9 @@ describe('when Redis stops answering (SIGSTOP)', () => {
     const times = results.map((r) => r.ms).sort((a, b) => a - b);
     // The TCP connection is still up, so only the request connection's command timeout ends the wait;
     // requests do not queue behind each other (no auto-pipelining on that connection).
+    // Measured about 815 ms here; the bound leaves room for a loaded 2-core CI machine.
     expect(times[0]).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 50);
-    expect(times[times.length - 1]).toBeLessThan(1000);
+    expect(times[times.length - 1]).toBeLessThan(COMMAND_TIMEOUT_MS + 500);
   });
 });
 
