@@ -13,6 +13,7 @@ import {
   testEnv,
 } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
+import { freePort } from '../harness/private-redis.js';
 import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
 import { waitUntil } from '../harness/wait.js';
 import { createSolution, makeIncident, solutionDetail } from '../worker/helpers.js';
@@ -98,11 +99,12 @@ describe('when evaluation stops', () => {
 describe('when secsol receives SIGTERM', () => {
   it('stops and exits 0', async () => {
     const prefix = testPrefix('sigterm');
-    const env = testEnv(fake, prefix, { PORT: String(20000 + Math.floor(Math.random() * 20000)) });
+    const env = testEnv(fake, prefix, { PORT: String(await freePort()) });
     const p = spawnSecsol('main', env);
     procs.push(p);
     await waitUntil(async () => (await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => null))?.ok, {
       timeoutMs: 10_000,
+      message: 'secsol answers /healthz',
     });
     const started = Date.now();
     p.kill('SIGTERM');

@@ -15,6 +15,7 @@ import {
   testEnv,
 } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
+import { freePort } from '../harness/private-redis.js';
 import { cleanupPrefix, keysOf, testPrefix, testRedis } from '../harness/redis.js';
 import { sendSigned, slashCommandBody } from '../harness/slack-signer.js';
 import { waitUntil } from '../harness/wait.js';
@@ -22,12 +23,13 @@ import { waitUntil } from '../harness/wait.js';
 let fake: FakeSlack;
 let proc: SecsolProcess;
 const prefix = testPrefix('secrets');
-const port = 20000 + Math.floor(Math.random() * 20000);
-const url = `http://127.0.0.1:${port}`;
+let url = '';
 const redis = testRedis();
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
   proc = spawnSecsol(
     'main',
     testEnv(fake, prefix, { PORT: String(port), LOG_LEVEL: 'trace', SECSOL_EXPECTED_EVERY: '1m' }),
