@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Long load runs, kept out of `npm test`: `npm run test:load`.
+// Long load runs, kept out of `npm test`: `npm run load`.
 export default defineConfig({
   test: {
     include: ['test/load/**/*.load.ts'],

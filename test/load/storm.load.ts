@@ -1,7 +1,7 @@
 /**
  * Load run (not part of `npm test`): 10,000 connected solutions of one channel go stale at the same moment
  * (RELIABILITY 37). Every flip must be recorded once, the channel must get a handful of messages (a digest
- * and its edits), and the outbox must drain. Run: `npm run test:load`. Numbers: docs/benchmarks.md.
+ * and its edits), and the outbox must drain. Run: `npm run load`. Numbers: docs/benchmarks.md.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { solutionFields } from '../../src/storage/solution-record.js';

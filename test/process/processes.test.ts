@@ -102,17 +102,25 @@ describe('when secsol receives SIGTERM', () => {
     const env = testEnv(fake, prefix, { PORT: String(await freePort()) });
     const p = spawnSecsol('main', env);
     procs.push(p);
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => null))?.ok, {
-      timeoutMs: 10_000,
-      message: 'secsol answers /healthz',
-    });
-    const started = Date.now();
-    p.kill('SIGTERM');
-    expect(await p.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
     const redis = testRedis();
-    await cleanupPrefix(redis, prefix);
-    redis.disconnect();
+    try {
+      await waitUntil(
+        async () => (await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => null))?.ok,
+        {
+          timeoutMs: 10_000,
+          message: 'secsol answers /healthz',
+        },
+      );
+      const started = Date.now();
+      p.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      p.kill('SIGKILL');
+      await p.exited;
+      await cleanupPrefix(redis, prefix);
+      redis.disconnect();
+    }
   });
 });
 
