@@ -101,6 +101,11 @@ export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number):
   };
 }
 
+/** The defaults with the startup grace in force (unchanged when there is none). */
+export function withReportingSince(defaults: HealthPolicy, reportingSince: number | undefined): HealthPolicy {
+  return reportingSince === undefined ? defaults : { ...defaults, reportingSince };
+}
+
 /** The policy for one solution: its own cadence where set, the global defaults elsewhere. */
 export function policyFor(
   solution: { every?: number; grace?: number; unhealthyThreshold?: number },

@@ -3,7 +3,13 @@
  * each connected one judged with the health rules at one `now`, grouped and sorted worst first.
  * Read-only: nothing here writes.
  */
-import { type Evaluation, evaluate, type HealthPolicy, policyFor } from '../domain/health.js';
+import {
+  type Evaluation,
+  evaluate,
+  type HealthPolicy,
+  policyFor,
+  withReportingSince,
+} from '../domain/health.js';
 import {
   HEALTH_STATES,
   type HealthReport,
@@ -117,8 +123,7 @@ export class StatusService {
 
   /** The defaults with the startup grace in force at `now`. */
   private async policyDefaults(now: number): Promise<HealthPolicy> {
-    const reportingSince = await this.deps.reportingSince?.(now);
-    return reportingSince === undefined ? this.deps.defaults : { ...this.deps.defaults, reportingSince };
+    return withReportingSince(this.deps.defaults, await this.deps.reportingSince?.(now));
   }
 
   async snapshot(): Promise<StatusSnapshot> {

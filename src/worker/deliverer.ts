@@ -250,9 +250,7 @@ export class Deliverer {
           solutionId: rec.solution.id,
           now,
         });
-        await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: threadTs }, now);
-        await solutions.setIncident(flip.solutionId, previous.id);
-        await delivery.scheduleReminder(previous.id, now + this.opts.remindEveryMs);
+        await this.openIncident(flip, previous.id, ts, threadTs, now);
         return true;
       }
     }
@@ -261,9 +259,7 @@ export class Deliverer {
         solutionId: rec.solution.id,
         now,
       });
-      await delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs: ts }, now);
-      await solutions.setIncident(flip.solutionId, flip.id);
-      await delivery.scheduleReminder(flip.id, now + this.opts.remindEveryMs);
+      await this.openIncident(flip, flip.id, ts, ts, now);
       return true;
     }
     if (!incident?.ts) {
@@ -292,6 +288,19 @@ export class Deliverer {
       await delivery.cancelReminder(incident.id);
     }
     return true;
+  }
+
+  /** Records a posted flip as the solution's open incident (a new one, or one reopened) and its reminder. */
+  private async openIncident(
+    flip: FlipRecord,
+    incidentId: string,
+    ts: string,
+    incidentTs: string,
+    now: number,
+  ) {
+    await this.deps.delivery.finish(flip.id, flip.channel, 'sent', { ts, incidentTs }, now);
+    await this.deps.solutions.setIncident(flip.solutionId, incidentId);
+    await this.deps.delivery.scheduleReminder(incidentId, now + this.opts.remindEveryMs);
   }
 
   /** The solution's last incident, if it resolved recently enough (and in a message of its own) to reopen. */

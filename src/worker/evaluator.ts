@@ -6,7 +6,7 @@
  * Ticks are idempotent: two workers ticking at once race on a compare-and-set and only one wins a flip.
  */
 import type { Queue } from 'bullmq';
-import { evaluate, flipKind, type HealthPolicy, policyFor } from '../domain/health.js';
+import { evaluate, flipKind, type HealthPolicy, policyFor, withReportingSince } from '../domain/health.js';
 import type { Logger } from '../logger.js';
 import { enqueueDeliveries, enqueueDelivery } from '../queue/queues.js';
 import type { StorageContext } from '../storage/context.js';
@@ -79,8 +79,7 @@ export class Evaluator {
     }
     const records = ids.length > 0 ? await this.deps.solutions.getMany(ids) : [];
     const reportingSince = ids.length > 0 ? await this.deps.reportingSince?.(now) : undefined;
-    const defaults =
-      reportingSince === undefined ? this.deps.defaults : { ...this.deps.defaults, reportingSince };
+    const defaults = withReportingSince(this.deps.defaults, reportingSince);
     const results = await Promise.all(
       ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now, defaults)),
     );

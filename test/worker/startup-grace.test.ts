@@ -2,17 +2,11 @@
  * After secsol's own outage, solutions that could not report to it are not flagged: the ingestion clock
  * restarts their cadence when web processes beat again.
  */
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { type StorageContext, storageContext } from '../../src/storage/context.js';
-import { DeliveryRepository } from '../../src/storage/delivery-repository.js';
 import { FlipRepository } from '../../src/storage/flip-repository.js';
 import { INGEST_GAP_MS, IngestionClock } from '../../src/storage/ingestion-clock.js';
-import { ReportRepository } from '../../src/storage/report-repository.js';
-import { SolutionRepository } from '../../src/storage/solution-repository.js';
-import { Evaluator } from '../../src/worker/evaluator.js';
-import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
+import { testPrefix } from '../harness/redis.js';
+import { evaluatorFixture, reportedOnceAt } from './evaluator-fixture.js';
 
 const policy = { every: 60_000, grace: 30_000, silenceWindow: 14 * 86_400_000, unhealthyThreshold: 1 };
 const cleanups: (() => Promise<void>)[] = [];
@@ -21,31 +15,11 @@ afterEach(async () => {
 });
 
 function setup() {
-  const prefix = testPrefix('grace');
-  const redis = testRedis();
-  const ctx: StorageContext = storageContext(redis, prefix);
-  const queue = new Queue('deliver', { connection: redis, prefix: ctx.keys.bullPrefix });
-  cleanups.push(async () => {
-    await queue.close();
-    await cleanupPrefix(redis, prefix);
-    redis.disconnect();
-  });
-  const clock = new IngestionClock(ctx);
-  const evaluator = new Evaluator({
-    ctx,
-    solutions: new SolutionRepository(ctx),
-    flips: new FlipRepository(ctx),
-    delivery: new DeliveryRepository(ctx),
-    deliverQueue: queue,
-    defaults: policy,
-    defaultChannel: 'C0GRACE',
-    alertAttempts: 1,
-    alertBackoffMs: 100,
-    heartbeatStaleMs: 3_600_000,
-    logger: createLogger('silent'),
-    reportingSince: (now) => clock.upSince(now),
-  });
-  return { ctx, clock, evaluator };
+  const fixture = evaluatorFixture(testPrefix('grace'), policy);
+  cleanups.push(fixture.cleanup);
+  const clock = new IngestionClock(fixture.ctx);
+  const evaluator = fixture.evaluator({ reportingSince: (now) => clock.upSince(now) });
+  return { ctx: fixture.ctx, clock, evaluator };
 }
 
 describe('the ingestion clock', () => {
@@ -67,24 +41,8 @@ describe('when the web side was down longer than a solution cadence', () => {
   it('does not flag the solution until a full cadence after reporting was possible again', async () => {
     const { ctx, clock, evaluator } = setup();
     const t0 = Date.now() - 3_600_000;
-    await new SolutionRepository(ctx).create(
-      {
-        id: 'edr-1',
-        name: 'EDR',
-        vendor: 'v',
-        family: 'edr',
-        source: 'push',
-        linkedResources: [],
-        lifecycle: 'connected',
-        createdAt: t0,
-        connectedAt: t0,
-        version: 1,
-      },
-      t0,
-      t0,
-    );
     await clock.beat(t0);
-    await new ReportRepository(ctx).addHealth('edr-1', { status: 'healthy', observedAt: t0, receivedAt: t0 });
+    await reportedOnceAt(ctx, 'edr-1', t0);
     await evaluator.tick(t0 + 1);
     // The web side stops beating at t0 and comes back an hour later.
     const back = t0 + 3_600_000;

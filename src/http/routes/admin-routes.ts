@@ -1,7 +1,7 @@
 /** The admin API, for automation: list, inspect, create, rotate, delete, and decide enrollments. */
 
 import type { HealthPolicy } from '../../domain/health.js';
-import { evaluate, policyFor } from '../../domain/health.js';
+import { evaluate, policyFor, withReportingSince } from '../../domain/health.js';
 import { AppError } from '../../errors.js';
 import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
@@ -71,8 +71,7 @@ export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: n
 
 export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
   const defaultsAt = async (now: number): Promise<HealthPolicy> => {
-    const reportingSince = await deps.reportingSince?.(now);
-    return reportingSince === undefined ? deps.defaults : { ...deps.defaults, reportingSince };
+    return withReportingSince(deps.defaults, await deps.reportingSince?.(now));
   };
   const admin = (req: Parameters<Authenticator['requireSecret']>[0]) =>
     deps.auth.requireSecret(req, deps.adminToken, 'admin');
@@ -102,8 +101,9 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     const rec = await deps.solutions.get(id);
     if (!rec) throw new AppError('secsol_not_found', 'no such solution');
     const flips = await deps.flips.recent(id, 20);
+    const now = deps.now();
     sendJson(res, 200, {
-      ...solutionView(rec, await defaultsAt(deps.now()), deps.now()),
+      ...solutionView(rec, await defaultsAt(now), now),
       flips: flips.map((f) => ({
         id: f.id,
         from: f.from,
