@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'secsol_unauthorized'
   | 'secsol_forbidden'
   | 'secsol_not_found'
+  | 'secsol_method_not_allowed'
   | 'secsol_conflict'
   | 'secsol_payload_too_large'
   | 'secsol_rate_limited'
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   secsol_unauthorized: 401,
   secsol_forbidden: 403,
   secsol_not_found: 404,
+  secsol_method_not_allowed: 405,
   secsol_conflict: 409,
   secsol_payload_too_large: 413,
   secsol_rate_limited: 429,

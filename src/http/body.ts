@@ -83,22 +83,46 @@ export function sendTooLarge(
 
 const MAX_DEPTH = 12;
 
-function depth(value: unknown, level = 0): number {
-  if (level > MAX_DEPTH) return level;
-  if (value === null || typeof value !== 'object') return level;
-  let max = level;
+type Shape = 'ok' | 'too-deep' | 'proto-key' | 'not-finite';
+
+/**
+ * Checks what JSON.parse accepts but the API must not: nesting past MAX_DEPTH; a `__proto__` key, which
+ * zod and object spreads drop silently (the client would get a 202 for data that was never stored); a
+ * number too large for a double (`1e400` parses as Infinity and would be stored as null).
+ */
+function shape(value: unknown, level = 0): Shape {
+  if (typeof value === 'number') return Number.isFinite(value) ? 'ok' : 'not-finite';
+  if (value === null || typeof value !== 'object') return 'ok';
+  if (level >= MAX_DEPTH) return 'too-deep';
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return 'proto-key';
   for (const v of Object.values(value as Record<string, unknown>)) {
-    max = Math.max(max, depth(v, level + 1));
-    if (max > MAX_DEPTH) break;
+    const inner = shape(v, level + 1);
+    if (inner !== 'ok') return inner;
   }
-  return max;
+  return 'ok';
 }
 
-/** Parses a JSON request body: 415 unless it says JSON, 400 when it is not valid or too deeply nested. */
+const SHAPE_MESSAGE: Record<Exclude<Shape, 'ok'>, string> = {
+  'too-deep': `the body is nested more than ${MAX_DEPTH} levels deep`,
+  'proto-key': 'the body has a "__proto__" key, which is not allowed',
+  'not-finite': 'the body has a number too large to store',
+};
+
+/**
+ * Parses a JSON request body: 415 unless it says JSON in UTF-8 (the only encoding JSON allows between
+ * systems), 400 when it is not valid JSON or has a shape the API refuses.
+ */
 export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((p) => p.trim().toLowerCase());
   if (type !== 'application/json') {
     throw new AppError('secsol_unsupported_media_type', 'send the body as application/json');
+  }
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError('secsol_unsupported_media_type', 'send the body as UTF-8 (charset=utf-8)');
   }
   let value: unknown;
   try {
@@ -106,8 +130,7 @@ export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   } catch {
     throw new AppError('secsol_invalid_request', 'the body is not valid JSON');
   }
-  if (depth(value) > MAX_DEPTH) {
-    throw new AppError('secsol_invalid_request', `the body is nested more than ${MAX_DEPTH} levels deep`);
-  }
+  const found = shape(value);
+  if (found !== 'ok') throw new AppError('secsol_invalid_request', SHAPE_MESSAGE[found]);
   return value;
 }

@@ -1,10 +1,14 @@
 /**
  * Prometheus metrics. Counters are per process; the gauges are read from Redis at scrape time, so any
  * web process shows the whole system (the worker's flips and deliveries live in Redis, not in memory).
+ * While Redis is down those gauges are left out and `secsol_redis_up` is 0: the process metrics are
+ * served regardless, since an outage is exactly when an operator scrapes them.
  */
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { StorageContext } from '../storage/context.js';
+
+const READ_TIMEOUT_MS = 1000;
 
 export interface MetricsDeps {
   ctx: StorageContext;
@@ -22,58 +26,84 @@ export function createMetrics(deps: MetricsDeps) {
     registers: [registry],
   });
   const { ctx } = deps;
+  /** Runs a Redis read within READ_TIMEOUT_MS (BullMQ's own connection would wait out an outage). */
+  const bounded = async (read: () => Promise<void>): Promise<boolean> => {
+    if (ctx.redis.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('redis read timed out')), READ_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([read(), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  /**
+   * A gauge read from Redis. A failed read shows NaN (unknown) or, with labels, no series: never a zero
+   * that would hide a backlog, and never a failed scrape.
+   */
+  const fromRedis = (read: (gauge: Gauge) => Promise<void>, labelled = false) =>
+    async function (this: Gauge) {
+      if (await bounded(() => read(this))) return;
+      this.reset();
+      if (!labelled) this.set(Number.NaN);
+    };
+  new Gauge({
+    name: 'secsol_redis_up',
+    help: '1 when this process can read Redis now, else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await bounded(async () => void (await ctx.redis.ping()))) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'secsol_solutions',
     help: 'Solutions known (connected, discovered and dismissed)',
     registers: [registry],
-    async collect() {
-      this.set(await ctx.redis.scard(ctx.keys.solutions));
-    },
+    collect: fromRedis(async (g) => g.set(await ctx.redis.scard(ctx.keys.solutions))),
   });
   new Gauge({
     name: 'secsol_evaluation_scheduled',
     help: 'Connected solutions with a pending evaluation deadline',
     registers: [registry],
-    async collect() {
-      this.set(await ctx.redis.zcard(ctx.keys.deadlines));
-    },
+    collect: fromRedis(async (g) => g.set(await ctx.redis.zcard(ctx.keys.deadlines))),
   });
   new Gauge({
     name: 'secsol_outbox_items',
     help: 'Messages written but not yet delivered to Slack',
     registers: [registry],
-    async collect() {
-      this.set(await ctx.redis.zcard(ctx.keys.outbox));
-    },
+    collect: fromRedis(async (g) => g.set(await ctx.redis.zcard(ctx.keys.outbox))),
   });
   new Gauge({
     name: 'secsol_delivery_errors',
     help: 'Recent deliveries Slack refused for good (capped list)',
     registers: [registry],
-    async collect() {
-      this.set(await ctx.redis.llen(ctx.keys.deliveryErrors));
-    },
+    collect: fromRedis(async (g) => g.set(await ctx.redis.llen(ctx.keys.deliveryErrors))),
   });
   new Gauge({
     name: 'secsol_evaluation_heartbeat_age_seconds',
     help: 'Seconds since a worker last finished an evaluation tick',
     registers: [registry],
-    async collect() {
+    collect: fromRedis(async (g) => {
       const last = await ctx.redis.get(ctx.keys.heartbeat);
-      this.set(last === null ? -1 : (deps.now() - Number(last)) / 1000);
-    },
+      g.set(last === null ? -1 : (deps.now() - Number(last)) / 1000);
+    }),
   });
   new Gauge({
     name: 'secsol_queue_jobs',
     help: 'Jobs per queue and state',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
-    async collect() {
+    collect: fromRedis(async (g) => {
       for (const q of deps.queues) {
         const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+        for (const [state, n] of Object.entries(counts)) g.set({ queue: q.name, state }, n);
       }
-    },
+    }, true),
   });
   return { registry, requests };
 }

@@ -20,8 +20,8 @@ export function sendJson(
 }
 
 /** The one error shape: `{ error, message, issues? }`. Details of 5xx stay in the log. */
-export function sendError(res: ServerResponse, err: AppError) {
-  const headers: Record<string, string> = {};
+export function sendError(res: ServerResponse, err: AppError, extraHeaders: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (err.extra.retryAfterSec !== undefined) headers['retry-after'] = String(err.extra.retryAfterSec);
   const body: Record<string, unknown> = { error: err.code, message: err.message };
   if (err.extra.issues) body.issues = err.extra.issues;

@@ -10,6 +10,12 @@ export interface RouteContext {
 
 export type Handler = (ctx: RouteContext) => Promise<void>;
 
+export interface Match {
+  handler: Handler;
+  params: Record<string, string>;
+  name: string;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
@@ -33,23 +39,29 @@ export class Router {
     return this;
   }
 
-  /** The matching route, 'method' when only the method is wrong, or null. */
-  match(
-    method: string,
-    pathname: string,
-  ): { handler: Handler; params: Record<string, string>; name: string } | 'method' | null {
-    let pathMatched = false;
+  /**
+   * The matching route; `{ allow }` (the methods the path takes) when only the method is wrong; 'bad-path'
+   * when a parameter is not valid percent-encoding (`%ff`); null when nothing matches.
+   */
+  match(method: string, pathname: string): Match | { allow: string[] } | 'bad-path' | null {
+    const allow: string[] = [];
     for (const r of this.routes) {
       const m = r.pattern.exec(pathname);
       if (!m) continue;
-      pathMatched = true;
-      if (r.method !== method) continue;
+      if (r.method !== method) {
+        allow.push(r.method);
+        continue;
+      }
       const params: Record<string, string> = {};
-      r.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1] as string);
-      });
+      for (const [i, n] of r.names.entries()) {
+        try {
+          params[n] = decodeURIComponent(m[i + 1] as string);
+        } catch {
+          return 'bad-path';
+        }
+      }
       return { handler: r.handler, params, name: r.name };
     }
-    return pathMatched ? 'method' : null;
+    return allow.length > 0 ? { allow } : null;
   }
 }

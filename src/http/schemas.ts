@@ -6,7 +6,28 @@ import { AppError, type Issue } from '../errors.js';
 
 const FUTURE_SKEW_MS = 5 * 60_000;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Characters that change how text displays rather than what it says: C0/C1 controls (an ESC sequence clears
+ * an operator's terminal), bidirectional overrides and isolates (U+202E makes a name read backwards) and
+ * zero-width characters (two names that look the same): Unicode's control (Cc) and format (Cf) categories.
+ * Refused in names and titles; in prose fields only line breaks and tabs pass.
+ */
+export const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/** The same, except the line breaks and tabs a multi-line message may carry. */
+const INVISIBLE_IN_PROSE = /(?![\n\t])[\p{Cc}\p{Cf}]/u;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !INVISIBLE.test(v), 'has control, bidirectional or zero-width characters');
+const prose = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !INVISIBLE_IN_PROSE.test(v), 'has control, bidirectional or zero-width characters');
 const httpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
@@ -38,7 +59,7 @@ export const enrollBody = z
     vendor: text(200),
     family: z.enum(FAMILIES).optional(),
     consoleUrl: httpUrl.optional(),
-    description: text(2000).optional(),
+    description: prose(2000).optional(),
   })
   .strict();
 
@@ -58,7 +79,7 @@ export const healthBody = (now: () => number) =>
   z
     .object({
       status: z.enum(['healthy', 'unhealthy']),
-      message: z.string().max(2000).optional(),
+      message: prose(2000).optional(),
       observedAt: timestamp(now).optional(),
       details: z.record(z.string().max(200), z.unknown()).optional(),
     })
@@ -77,8 +98,8 @@ export const eventsBody = (now: () => number) =>
                 .optional(),
               severity: z.enum(SEVERITIES),
               title: text(500),
-              description: z.string().max(5000).optional(),
-              resource: z.string().max(1000).optional(),
+              description: prose(5000).optional(),
+              resource: prose(1000).optional(),
               observedAt: timestamp(now).optional(),
               properties: z.record(z.string().max(200), z.unknown()).optional(),
             })

@@ -13,7 +13,16 @@ import type { Router } from './router.js';
 /** Handles a Slack request (commands, interactivity, events) given its raw body. */
 export type SlackHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** A client gets this long to send its headers, and this long for the whole request. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const MAX_CONNECTIONS = 2048;
+
 export interface ServerDeps {
+  /** Connections served at once; more are refused by the kernel's accept (closed at once). */
+  maxConnections?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   router: Router;
   logger: Logger;
   metrics: Metrics;
@@ -35,51 +44,64 @@ export function isStorageError(err: unknown): boolean {
 
 export function createHttpServer(deps: ServerDeps): Server {
   const { router, logger, metrics } = deps;
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let route = 'unmatched';
-    res.on('finish', () => metrics.requests.inc({ route, status: String(res.statusCode) }));
-    try {
-      if (deps.draining() && url.pathname !== '/healthz') {
-        res.setHeader('connection', 'close');
-        throw new AppError('secsol_unavailable', 'shutting down', { retryAfterSec: 1 });
-      }
-      if (url.pathname === '/slack/events' && deps.slack) {
-        route = '/slack/events';
-        await deps.slack(req, res);
-        return;
-      }
-      const match = router.match(req.method ?? 'GET', url.pathname);
-      if (match === null) throw new AppError('secsol_not_found', 'no such endpoint');
-      if (match === 'method') {
-        sendError(res, new AppError('secsol_not_found', 'method not allowed on this endpoint'));
-        return;
-      }
-      route = match.name;
-      await match.handler({ req, res, params: match.params, url });
-    } catch (err) {
-      if (err instanceof AppError) {
-        if (err.status === 413) {
-          sendTooLarge(
-            req,
-            res,
-            JSON.stringify({ error: err.code, message: err.message }),
-            'application/json',
-          );
+  const server = createServer(
+    // Node checks header and request timeouts only every `connectionsCheckingInterval` (30 s by default),
+    // so a slow client would hold its socket three times longer than the timeouts below say.
+    {
+      connectionsCheckingInterval: 1000,
+      headersTimeout: deps.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    },
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      let route = 'unmatched';
+      res.on('finish', () => metrics.requests.inc({ route, status: String(res.statusCode) }));
+      try {
+        if (deps.draining() && url.pathname !== '/healthz') {
+          res.setHeader('connection', 'close');
+          throw new AppError('secsol_unavailable', 'shutting down', { retryAfterSec: 1 });
+        }
+        if (url.pathname === '/slack/events' && deps.slack) {
+          route = '/slack/events';
+          await deps.slack(req, res);
           return;
         }
-        sendError(res, err);
-      } else if (isStorageError(err) || deps.storageDown()) {
-        logger.warn({ err: (err as Error).message, path: url.pathname }, 'storage unavailable');
-        unavailable(res);
-      } else {
-        logger.error({ err, path: url.pathname, method: req.method }, 'request failed');
-        internalError(res);
+        const match = router.match(req.method ?? 'GET', url.pathname);
+        if (match === null) throw new AppError('secsol_not_found', 'no such endpoint');
+        if (match === 'bad-path')
+          throw new AppError('secsol_invalid_request', 'the path is not valid URL encoding');
+        if ('allow' in match) {
+          const allow = match.allow.includes('GET') ? [...match.allow, 'HEAD'] : match.allow;
+          sendError(res, new AppError('secsol_method_not_allowed', 'method not allowed on this endpoint'), {
+            allow: allow.join(', '),
+          });
+          return;
+        }
+        route = match.name;
+        await match.handler({ req, res, params: match.params, url });
+      } catch (err) {
+        if (err instanceof AppError) {
+          if (err.status === 413) {
+            sendTooLarge(
+              req,
+              res,
+              JSON.stringify({ error: err.code, message: err.message }),
+              'application/json',
+            );
+            return;
+          }
+          sendError(res, err);
+        } else if (isStorageError(err) || deps.storageDown()) {
+          logger.warn({ err: (err as Error).message, path: url.pathname }, 'storage unavailable');
+          unavailable(res);
+        } else {
+          logger.error({ err, path: url.pathname, method: req.method }, 'request failed');
+          internalError(res);
+        }
       }
-    }
-  });
-  // Slow clients must not hold sockets forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+    },
+  );
+  // A flood of idle or slow connections must not exhaust the process's file descriptors.
+  server.maxConnections = deps.maxConnections ?? MAX_CONNECTIONS;
   return server;
 }

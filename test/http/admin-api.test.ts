@@ -270,16 +270,16 @@ describe('the probes', () => {
     expect(res.text).toMatch(/^secsol_http_requests_total\{route="\/healthz",status="200"\} \d+$/m);
   });
 
-  it('answers an unknown route or method with a 404 in the error shape', async () => {
-    for (const [method, path] of [
-      ['GET', '/nope'],
-      ['GET', '/api/v1'],
-      ['PUT', '/api/v1/solutions'],
-      ['GET', '/api/v1/solutions/x/health'],
+  it('answers an unknown route with a 404 and a wrong method with a 405, in the error shape', async () => {
+    for (const [method, path, status, error] of [
+      ['GET', '/nope', 404, 'secsol_not_found'],
+      ['GET', '/api/v1', 404, 'secsol_not_found'],
+      ['PUT', '/api/v1/solutions', 405, 'secsol_method_not_allowed'],
+      ['GET', '/api/v1/solutions/x/health', 405, 'secsol_method_not_allowed'],
     ] as const) {
       const res = await call(`${app.url}${path}`, method, { token: ADMIN_TOKEN });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.body).toEqual({ error: 'secsol_not_found', message: expect.any(String) });
+      expect(res.status, `${method} ${path}`).toBe(status);
+      expect(res.body).toEqual({ error, message: expect.any(String) });
     }
   });
 });

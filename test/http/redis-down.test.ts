@@ -83,6 +83,9 @@ describe('when Redis stops answering (SIGSTOP)', () => {
       }),
     ]);
     for (const res of results) expectUnavailable(res);
+    const metrics = await timed('GET', '/metrics', '');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/^secsol_redis_up 0$/m);
     const times = results.map((r) => r.ms).sort((a, b) => a - b);
     // The TCP connection is still up, so only the request connection's command timeout ends the wait;
     // requests do not queue behind each other (no auto-pipelining on that connection).
@@ -111,6 +114,16 @@ describe('when Redis is gone (SIGKILL)', () => {
     expect(ready.status).toBe(503);
     expect(ready.ms).toBeLessThan(1000);
     expect((await timed('GET', '/healthz', '')).status).toBe(200);
+  });
+
+  it('still serves /metrics: the process metrics, with secsol_redis_up 0 and no Redis-backed gauges', async () => {
+    const metrics = await timed('GET', '/metrics', '');
+    expect(metrics.status).toBe(200);
+    expect(metrics.ms).toBeLessThan(2000);
+    expect(metrics.text).toMatch(/^secsol_redis_up 0$/m);
+    expect(metrics.text).toMatch(/^secsol_process_resident_memory_bytes \d+/m);
+    // Unknown, not zero: a zero would hide a backlog.
+    expect(metrics.text).toMatch(/^secsol_outbox_items NaN$/im);
   });
 });
 
