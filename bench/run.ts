@@ -138,7 +138,7 @@ async function ingest(): Promise<{ rps: number; p50: number; p99: number }> {
   const config = loadConfig({
     PORT: '0',
     SECSOL_KEY_PREFIX: prefix,
-    SECSOL_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    SECSOL_ADMIN_TOKEN: 'bA9xK3mQ7wE2rT5yU8iO4pL6',
     SECSOL_RATE_LIMIT: '1000000',
     LOG_LEVEL: 'silent',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

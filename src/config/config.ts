@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
+import { secretProblem } from './secrets.js';
 
 const duration = (fallback: string) =>
   z
@@ -38,6 +39,12 @@ const int = (fallback: number, min: number, max: number) =>
     .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
     .pipe(z.coerce.number<string>().int().min(min).max(max));
 
+const apiSecret = z.string().superRefine((v, ctx) => {
+  const problem = secretProblem(v);
+  // The message never quotes the value: it is a secret.
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
@@ -64,8 +71,8 @@ const schema = z
       }
       return ids;
     }),
-    SECSOL_ENROLLMENT_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-    SECSOL_ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    SECSOL_ENROLLMENT_KEY: optionalText.pipe(apiSecret.optional()),
+    SECSOL_ADMIN_TOKEN: optionalText.pipe(apiSecret.optional()),
     SECSOL_EXPECTED_EVERY: duration('1h'),
     SECSOL_GRACE: duration('15m'),
     SECSOL_SILENCE_WINDOW: duration('14d'),
@@ -125,6 +132,14 @@ const schema = z
           code: 'custom',
           path: ['SECSOL_ALERT_CHANNEL'],
           message: 'required outside local mode',
+        });
+      }
+      if (env.SECSOL_ADMIN_TOKEN !== undefined && env.SECSOL_ADMIN_TOKEN === env.SECSOL_ENROLLMENT_KEY) {
+        // Anyone handed the enrollment key (every solution's installer) would be an admin.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SECSOL_ADMIN_TOKEN'],
+          message: 'must differ from SECSOL_ENROLLMENT_KEY',
         });
       }
       if ((env.SECSOL_EXPORT_URL === undefined) !== (env.SECSOL_EXPORT_SECRET === undefined)) {

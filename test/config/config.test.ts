@@ -162,6 +162,37 @@ describe('loadConfig', () => {
       expect(error.message).not.toContain(SECRET);
     });
 
+    it('refuses API keys that cannot authenticate, examples, weak ones and an admin token equal to the key', () => {
+      const cases: Record<string, string> = {
+        'a space inside': 'tA7qV3kZ9m R2wX5pL8nB4',
+        'a non-ASCII letter': 'tA7qV3kZ9mR2wX5pL8nBé4',
+        'a quote': 'tA7qV3kZ9mR2wX5pL8n"B4',
+        "the README's old example": 'change-me-0123456789',
+        'another old example': 'enroll-me-0123456789',
+        'a placeholder': 'my-example-admin-token-here',
+        'too few different characters': 'aaaaaaaabbbbbbbbcccccccc',
+      };
+      for (const [what, value] of Object.entries(cases)) {
+        const error = configErrorOf({ SECSOL_ADMIN_TOKEN: value });
+        expect(named(error), what).toEqual(['SECSOL_ADMIN_TOKEN']);
+        expect(error.message, what).not.toContain(value);
+      }
+      const same = 'Zq8Lw3Nx6Rt1Vb5Kd9Hj2Fp4';
+      const error = configErrorOf({ SECSOL_ADMIN_TOKEN: same, SECSOL_ENROLLMENT_KEY: same });
+      expect(named(error)).toEqual(['SECSOL_ADMIN_TOKEN']);
+      expect(error.message).toMatch(/must differ from SECSOL_ENROLLMENT_KEY/);
+      expect(error.message).not.toContain(same);
+    });
+
+    it('accepts generated keys (openssl rand -hex 24, -base64 24)', () => {
+      expect(() =>
+        loadConfig({
+          SECSOL_ADMIN_TOKEN: '3f9c1a7e5b2d8046c9e1f3a5b7d9e2c4a6b8d0f1e3c5a7b9',
+          SECSOL_ENROLLMENT_KEY: 'q2Vx9/Lm+Kd3Rt8Wn1Hb5Zc7Fp0Jg4Ys',
+        }),
+      ).not.toThrow();
+    });
+
     it('does not print short API keys', () => {
       const error = configErrorOf({ SECSOL_ADMIN_TOKEN: 'short-admin', SECSOL_ENROLLMENT_KEY: 'short-key' });
       expect(named(error)).toEqual(expect.arrayContaining(['SECSOL_ADMIN_TOKEN', 'SECSOL_ENROLLMENT_KEY']));

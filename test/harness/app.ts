@@ -13,8 +13,8 @@ import type { FakeSlack } from './fake-slack.js';
 import { cleanupPrefix, REDIS_URL, testPrefix, testRedis } from './redis.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
-export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
-export const ENROLLMENT_KEY = 'enroll-key-0123456789abcdef';
+export const ADMIN_TOKEN = 'tA7qV3kZ9mR2wX5pL8nB4cY6';
+export const ENROLLMENT_KEY = 'eK4jH8sW2dF6gQ9zN3vM7bT5';
 export const ALERT_CHANNEL = 'C0ALERTS';
 export const APPROVAL_CHANNEL = 'C0APPROVE';
 
