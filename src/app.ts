@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
+import { parseTrustedProxies } from './config/trusted-proxies.js';
 import { Authenticator } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { RateLimiter } from './http/rate-limiter.js';
@@ -183,7 +184,12 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   let draining = false;
   if (opts.web) {
     const limiter = new RateLimiter(ctx, 60_000);
-    const auth = new Authenticator(solutions, limiter, now);
+    const auth = new Authenticator(
+      solutions,
+      limiter,
+      now,
+      parseTrustedProxies(config.trustedProxies.join(',')),
+    );
     const ingest = new IngestService({
       solutions,
       reports,

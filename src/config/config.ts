@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
 import { secretProblem } from './secrets.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 const duration = (fallback: string) =>
   z
@@ -108,6 +109,19 @@ const schema = z
     SECSOL_FAULTS: optionalText,
     // Where people and scripts reach this server; shown in the "Add data sources" instructions.
     SECSOL_PUBLIC_URL: optionalText.pipe(z.url().optional()),
+    // Reverse proxies whose X-Forwarded-For names the client (CIDRs or addresses, comma-separated).
+    SECSOL_TRUSTED_PROXIES: optionalText.transform((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+      return (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    }),
   })
   // `when: () => true`: zod skips refinements once a field failed; we want every problem in one message.
   .superRefine(
@@ -213,6 +227,8 @@ export interface Config {
     readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Reverse proxies (CIDRs) whose X-Forwarded-For header names the client address. */
+  readonly trustedProxies: readonly string[];
   readonly shutdownBudget: number;
   /** Test-only fault hooks, honoured only when NODE_ENV=test. */
   readonly faults: ReadonlySet<string>;
@@ -291,6 +307,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     alertChannel: e.SECSOL_ALERT_CHANNEL,
     approvalChannel: e.SECSOL_APPROVAL_CHANNEL ?? e.SECSOL_ALERT_CHANNEL,
     approvers: e.SECSOL_APPROVERS,
+    trustedProxies: e.SECSOL_TRUSTED_PROXIES,
     enrollmentKey: e.SECSOL_ENROLLMENT_KEY,
     adminToken: e.SECSOL_ADMIN_TOKEN,
     health: {

@@ -1,17 +1,24 @@
 /**
  * Who is calling. Every failure answers the same 401 body (unknown, revoked and malformed tokens are
- * indistinguishable); a token used for another solution is a 403. Repeated failures from one address
- * are rate limited.
+ * indistinguishable); a token used for another solution is a 403.
+ *
+ * Failures are throttled per client address, per presented credential (a misconfigured client retrying
+ * one stale token) and per target API or solution (guessing from many addresses), and only failures are:
+ * a valid credential is checked first and always passes, so clients that share an address with an
+ * attacker (everyone behind one reverse proxy) are never locked out by someone else's failures.
  */
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors.js';
 import { hashesEqual, hashToken, secretsEqual } from '../services/tokens.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export const UNAUTHORIZED_MESSAGE = 'missing or invalid credentials';
-/** Failed authentications allowed per client address per minute before 429. */
+/** Failed authentications allowed per client address, and per presented credential, per minute. */
 export const FAILED_AUTH_LIMIT = 30;
+/** Failed authentications allowed per target (an API, or one solution) per minute, from all addresses. */
+export const FAILED_AUTH_TARGET_LIMIT = 10 * FAILED_AUTH_LIMIT;
 
 export function bearer(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
@@ -20,44 +27,43 @@ export function bearer(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 export class Authenticator {
   constructor(
     private readonly solutions: SolutionRepository,
     private readonly limiter: RateLimiter,
     private readonly now: () => number,
+    private readonly proxies: TrustedProxies = null,
   ) {}
 
-  private async fail(req: IncomingMessage): Promise<never> {
-    await this.limiter.hit(`auth-fail:${clientAddress(req)}`, FAILED_AUTH_LIMIT, this.now());
+  /** Counts a failure against the address, the credential and the target; 429 once any is over. */
+  private async fail(req: IncomingMessage, target: string, given: string | null): Promise<never> {
+    const now = this.now();
+    const credential = given === null ? 'none' : hashToken(given).slice(0, 16);
+    await Promise.all([
+      this.limiter.hit(`auth-fail:addr:${clientAddress(req, this.proxies)}`, FAILED_AUTH_LIMIT, now),
+      this.limiter.hit(`auth-fail:cred:${credential}`, FAILED_AUTH_LIMIT, now),
+      this.limiter.hit(`auth-fail:target:${target}`, FAILED_AUTH_TARGET_LIMIT, now),
+    ]);
     throw new AppError('secsol_unauthorized', UNAUTHORIZED_MESSAGE);
-  }
-
-  /** Refuses early when this address has failed too often (no token lookup for it at all). */
-  private async refuseIfBlocked(req: IncomingMessage): Promise<void> {
-    const failures = await this.limiter.count(`auth-fail:${clientAddress(req)}`, this.now());
-    if (failures >= FAILED_AUTH_LIMIT) await this.fail(req);
   }
 
   /** A static secret (admin token or enrollment key); 404 when that API is switched off. */
   async requireSecret(req: IncomingMessage, secret: string | undefined, apiName: string): Promise<void> {
     if (!secret) throw new AppError('secsol_api_disabled', `the ${apiName} API is not enabled`);
-    await this.refuseIfBlocked(req);
     const given = bearer(req);
-    if (given === null || !secretsEqual(given, secret)) await this.fail(req);
+    if (given === null || !secretsEqual(given, secret)) await this.fail(req, apiName, given);
   }
 
   /** A solution token, valid for `solutionId` only. Returns the token hash (the rate-limit subject). */
   async requireSolutionToken(req: IncomingMessage, solutionId: string): Promise<string> {
-    await this.refuseIfBlocked(req);
+    const target = `solution:${solutionId}`;
     const token = bearer(req);
-    if (token === null) return this.fail(req);
+    if (token === null) return this.fail(req, target, null);
     const hash = hashToken(token);
     const found = await this.solutions.findByTokenHash(hash);
-    if (!found || found.storedHash === null || !hashesEqual(found.storedHash, hash)) return this.fail(req);
+    if (!found || found.storedHash === null || !hashesEqual(found.storedHash, hash)) {
+      return this.fail(req, target, token);
+    }
     if (found.id !== solutionId) {
       throw new AppError('secsol_forbidden', 'this token belongs to another solution');
     }

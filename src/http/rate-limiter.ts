@@ -22,9 +22,4 @@ export class RateLimiter {
       });
     }
   }
-
-  async count(subject: string, now: number): Promise<number> {
-    const window = Math.floor(now / this.windowMs);
-    return Number((await this.ctx.redis.get(this.ctx.keys.rate(subject, window))) ?? 0);
-  }
 }

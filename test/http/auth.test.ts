@@ -243,7 +243,7 @@ describe('when a token is issued', () => {
 });
 
 describe('when one address keeps failing', () => {
-  it(`answers 429 with Retry-After after ${FAILED_AUTH_LIMIT} failures, and only to that address`, async () => {
+  it(`answers 429 with Retry-After after ${FAILED_AUTH_LIMIT} failures, and only to failures`, async () => {
     const s = await createSolution('Brute Force');
     await clearAuthFailures();
     const windowAtStart = Math.floor(Date.now() / 60_000);
@@ -263,16 +263,66 @@ describe('when one address keeps failing', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
 
-    // The address is refused before any token lookup, even with a valid token; another address is not.
-    expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(429);
-    expect(await postHealthFrom('127.0.0.2', s.id, s.token)).toBe(202);
+    // Someone else's failures never lock out a valid credential from the same address (a reverse proxy
+    // makes every client share one): the solution token and the admin token still work.
+    expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(202);
+    expect((await call(`${app.url}/api/v1/solutions`, 'GET', { token: ADMIN_TOKEN })).status).toBe(200);
+    // Another address is not throttled for its own failures.
+    expect(await postHealthFrom('127.0.0.2', s.id, 'secsol_not-a-real-token-at-all')).toBe(401);
 
     // The counters expire with their window.
     const counters = (await keysOf(app.ctx.redis, app.prefix)).filter((k) => k.includes(':rate:auth-fail:'));
     expect(counters.length).toBeGreaterThan(0);
     for (const k of counters) expect(await app.ctx.redis.pttl(k)).toBeGreaterThan(0);
     await clearAuthFailures();
-    expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(202);
+  });
+
+  it('throttles one wrong credential retried from many addresses, not other clients there', async () => {
+    const s = await createSolution('Stale Token');
+    await clearAuthFailures();
+    const stale = `secsol_${randomBytes(32).toString('base64url')}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < FAILED_AUTH_LIMIT + 5; i++) {
+      statuses.push(await postHealthFrom(`127.0.0.${10 + (i % 5)}`, s.id, stale));
+    }
+    expect(statuses.slice(0, FAILED_AUTH_LIMIT).every((x) => x === 401)).toBe(true);
+    expect(statuses.slice(FAILED_AUTH_LIMIT).every((x) => x === 429)).toBe(true);
+    // The same addresses with another wrong token: each address has failed only 7 times.
+    expect(await postHealthFrom('127.0.0.10', s.id, `secsol_${randomBytes(32).toString('base64url')}`)).toBe(
+      401,
+    );
+    expect(await postHealthFrom('127.0.0.11', s.id, s.token)).toBe(202);
+    await clearAuthFailures();
+  });
+});
+
+describe('behind a trusted reverse proxy (SECSOL_TRUSTED_PROXIES)', () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startApp(fake, {
+      env: { SECSOL_EXPECTED_EVERY: '10m', SECSOL_TRUSTED_PROXIES: '127.0.0.1/32, ::1' },
+    });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+  const viaProxy = (forwardedFor: string, token: string) =>
+    fetch(`${proxied.url}/api/v1/solutions`, {
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor },
+    }).then((r) => r.status);
+
+  it('counts failures per client named by the proxy, so one client cannot lock out the others', async () => {
+    const attacker = '198.51.100.7';
+    const statuses: number[] = [];
+    for (let i = 0; i <= FAILED_AUTH_LIMIT; i++) {
+      statuses.push(await viaProxy(attacker, `wrong-${randomBytes(12).toString('hex')}`));
+    }
+    expect(statuses.at(-1)).toBe(429);
+    // Another client behind the same proxy fails on its own count; a forged left part of the header
+    // does not move the attacker to a fresh address.
+    expect(await viaProxy('203.0.113.9', `wrong-${randomBytes(12).toString('hex')}`)).toBe(401);
+    expect(await viaProxy(`203.0.113.10, ${attacker}`, `wrong-${randomBytes(12).toString('hex')}`)).toBe(429);
+    expect(await viaProxy(attacker, ADMIN_TOKEN)).toBe(200);
   });
 });
 
