@@ -14,8 +14,12 @@ export function isAllowedSlackUrl(url: string, config: Pick<Config, 'slack'>): b
   } catch {
     return false;
   }
+  // Slack's own hosts on the standard port only: `https://hooks.slack.com:8443/` is not Slack.
   if (
     parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
     (parsed.hostname === 'hooks.slack.com' || parsed.hostname === 'slack.com')
   ) {
     return true;
