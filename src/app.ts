@@ -11,6 +11,7 @@ import type { Config } from './config/config.js';
 import { parseTrustedProxies } from './config/trusted-proxies.js';
 import { Authenticator } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
+import { checkDocumented } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { Router } from './http/router.js';
 import { registerAdminRoutes } from './http/routes/admin-routes.js';
@@ -42,6 +43,8 @@ import { SolutionRepository } from './storage/solution-repository.js';
 import { type RunningWorker, startWorker } from './worker/worker.js';
 
 export const LOCAL_CHANNEL = 'C0LOCAL';
+/** secsol's version (package.json's, kept in step by test/http/openapi.test.ts). */
+export const VERSION = '0.1.0';
 export const LOCAL_SECRET_FILE = '.secsol/local-signing-secret';
 
 export interface RunOptions {
@@ -210,6 +213,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       now,
       evictionPolicy: () => eviction,
       draining: () => draining,
+      version: VERSION,
     });
     registerEnrollRoutes(router, { auth, service, enrollmentKey: config.enrollmentKey });
     registerIngestRoutes(router, { auth, limiter, ingest, ratePerMinute: config.rateLimitPerMinute, now });
@@ -231,6 +235,8 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
         now,
       }),
     });
+    // Every route is described in the OpenAPI document, and every description has its route.
+    checkDocumented(router.list());
     slackApp = await createSlackApp({
       botToken: target.token,
       signingSecret: target.signingSecret,

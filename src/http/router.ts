@@ -39,6 +39,11 @@ export class Router {
     return this;
   }
 
+  /** Every registered route, as `METHOD /path/:param` pairs (the OpenAPI document is checked against it). */
+  list(): { method: string; path: string }[] {
+    return this.routes.map((r) => ({ method: r.method, path: r.name }));
+  }
+
   /**
    * The matching route; `{ allow }` (the methods the path takes) when only the method is wrong; 'bad-path'
    * when a parameter is not valid percent-encoding (`%ff`); null when nothing matches.

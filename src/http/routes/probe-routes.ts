@@ -1,6 +1,7 @@
 /** Liveness, readiness and metrics. */
 import type { StorageContext } from '../../storage/context.js';
 import type { Metrics } from '../metrics.js';
+import { openApiDocument } from '../openapi.js';
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
 
@@ -12,6 +13,8 @@ export interface ProbeRouteDeps {
   /** What the boot check learned about Redis's eviction policy. */
   evictionPolicy: () => 'ok' | 'unknown';
   draining: () => boolean;
+  /** secsol's version, shown in the OpenAPI document. */
+  version?: string;
 }
 
 export function registerProbeRoutes(router: Router, deps: ProbeRouteDeps): void {
@@ -40,6 +43,13 @@ export function registerProbeRoutes(router: Router, deps: ProbeRouteDeps): void 
     }
     checks.evictionPolicy = deps.evictionPolicy() === 'ok' ? 'noeviction' : 'unknown (CONFIG disabled)';
     sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  let openApi: string | null = null;
+  router.add('GET', '/api/v1/openapi.json', async ({ res }) => {
+    openApi ??= JSON.stringify(openApiDocument(deps.version ?? '0.0.0'));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(openApi);
   });
 
   router.add('GET', '/metrics', async ({ res }) => {
