@@ -55,6 +55,7 @@ export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: n
     reason: judged?.reason ?? null,
     lastHealthAt: iso(rec.facts.lastHealthAt),
     lastHealthStatus: rec.facts.lastHealthStatus,
+    lastHealthMessage: rec.lastHealthMessage ?? null,
     lastEventAt: iso(rec.facts.lastEventAt),
     nextDueAt: iso(judged?.nextDueAt),
     connectedAt: iso(s.connectedAt),
