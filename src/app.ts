@@ -15,6 +15,7 @@ import { checkDocumented } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { Router } from './http/router.js';
 import { registerAdminRoutes } from './http/routes/admin-routes.js';
+import { registerAuditRoutes } from './http/routes/audit-routes.js';
 import { registerEnrollRoutes } from './http/routes/enroll-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerProbeRoutes } from './http/routes/probe-routes.js';
@@ -235,6 +236,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
         now,
       }),
     });
+    registerAuditRoutes(router, { auth, audit, adminToken: config.adminToken });
     // Every route is described in the OpenAPI document, and every description has its route.
     checkDocumented(router.list());
     slackApp = await createSlackApp({

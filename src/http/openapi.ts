@@ -5,6 +5,7 @@
  * document can never drift from the router.
  */
 import { z } from 'zod';
+import { auditQuery } from './routes/audit-routes.js';
 import { createSolutionBody, enrollBody, eventsBody, healthBody } from './schemas.js';
 
 type Auth = 'admin' | 'enrollment' | 'solution' | 'none';
@@ -13,6 +14,8 @@ interface Operation {
   summary: string;
   auth: Auth;
   body?: z.ZodType;
+  /** Query parameters, as one zod object. */
+  query?: z.ZodObject;
   /** Status → description of the answers this operation gives (errors share one schema). */
   responses: Record<number, string>;
 }
@@ -106,6 +109,15 @@ export const OPERATIONS: Record<string, Operation> = {
     auth: 'admin',
     responses: { 202: 'Queued again', 404: 'No such delivery', 409: 'It did not fail', ...ERRORS },
   },
+  'GET /api/v1/audit': {
+    summary: 'The audit trail, newest first: who did what, when; filter by solution or actor; paged',
+    auth: 'admin',
+    query: auditQuery,
+    responses: {
+      200: '`{ entries: [{ id, at, actor, action, solutionId?, outcome, detail? }], nextCursor }`',
+      ...ERRORS,
+    },
+  },
   'GET /api/v1/openapi.json': {
     summary: 'This document',
     auth: 'none',
@@ -159,7 +171,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [key, op] of Object.entries(OPERATIONS)) {
     const [method = '', path = ''] = key.split(' ');
-    const params = [...path.matchAll(/:([a-zA-Z]+)/g)].map((m) => m[1] as string);
+    const params = [...path.matchAll(/:([a-zA-Z]+)/g)].map((m) => ({
+      name: m[1] as string,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (op.query) {
+      const schema = z.toJSONSchema(op.query, { io: 'input', target: 'draft-2020-12' }) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        params.push({
+          name,
+          in: 'query',
+          required: schema.required?.includes(name) ?? false,
+          schema: property as { type: string },
+        });
+      }
+    }
     const openApiPath = path.replace(/:([a-zA-Z]+)/g, '{$1}');
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(op.responses)) {
@@ -176,16 +207,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       summary: op.summary,
       operationId: `${method.toLowerCase()}${openApiPath.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       ...(op.auth === 'none' ? { security: [] } : { security: [{ [SECURITY[op.auth]]: [] }] }),
-      ...(params.length > 0
-        ? {
-            parameters: params.map((name) => ({
-              name,
-              in: 'path',
-              required: true,
-              schema: { type: 'string' },
-            })),
-          }
-        : {}),
+      ...(params.length > 0 ? { parameters: params } : {}),
       ...(op.body
         ? {
             requestBody: {

@@ -56,9 +56,9 @@ export function buildKeys(prefix: string) {
     enrollment: (enrollmentId: string) => `${p}:enroll:${enrollmentId}`,
     /** SET of the enrollment ids of one solution (finds its pending request). */
     solutionEnrollments: (id: string) => `${p}:sol-enrollments:${id}`,
-    /** LIST of JSON audit records, newest first, capped; and per solution. */
-    audit: `${p}:audit`,
-    solutionAudit: (id: string) => `${p}:audit:${id}`,
+    /** STREAM of audit records (fields: `entry` = JSON), capped; and one per solution. */
+    audit: `${p}:auditlog`,
+    solutionAudit: (id: string) => `${p}:auditlog:${id}`,
     /** LIST of JSON delivery errors (permanent Slack failures), newest first, capped. */
     deliveryErrors: `${p}:delivery-errors`,
     /** STRING: the last time any worker finished an evaluation tick. */

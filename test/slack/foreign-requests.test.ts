@@ -81,7 +81,7 @@ describe('when a signed payload carries a response_url that is not Slack', () =>
     // The click falls back to an ephemeral message through the Web API: wait for it, then count.
     await waitUntil(() => fake.calls.some((c) => c.method === 'chat.postEphemeral'));
     expect(canaryHits).toBe(0);
-    const logged = JSON.stringify(await app.ctx.redis.lrange(app.ctx.keys.audit, 0, -1));
+    const logged = JSON.stringify(await app.ctx.redis.xrange(app.ctx.keys.audit, '-', '+'));
     expect(logged).not.toContain(canaryUrl);
   });
 });
