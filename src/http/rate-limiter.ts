@@ -11,14 +11,10 @@ export class RateLimiter {
   /** Counts one hit for `subject`; throws 429 with Retry-After once `limit` is passed in this window. */
   async hit(subject: string, limit: number, now: number): Promise<void> {
     const window = Math.floor(now / this.windowMs);
-    const [count, pttl] = (await this.ctx.scripts.run(
-      'rateHit',
-      [this.ctx.keys.rate(subject, window)],
-      [this.windowMs],
-    )) as [number, number];
+    const { count, pttlMs } = await this.ctx.scripts.rateHit({ subject, window, windowMs: this.windowMs });
     if (count > limit) {
       throw new AppError('secsol_rate_limited', 'too many requests', {
-        retryAfterSec: Math.max(1, Math.ceil(pttl / 1000)),
+        retryAfterSec: Math.max(1, Math.ceil(pttlMs / 1000)),
       });
     }
   }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { buildKeys, type Keys } from './keys.js';
 import { Scripts } from './scripts.js';
 
-/** What every repository needs: one connection, the key builder and the scripts defined on it. */
+/** What every repository needs: one connection, the key builder and the Lua scripts defined on it. */
 export interface StorageContext {
   readonly redis: Redis;
   readonly keys: Keys;
@@ -10,5 +10,6 @@ export interface StorageContext {
 }
 
 export function storageContext(redis: Redis, prefix: string): StorageContext {
-  return { redis, keys: buildKeys(prefix), scripts: new Scripts(redis) };
+  const keys = buildKeys(prefix);
+  return { redis, keys, scripts: new Scripts(redis, keys) };
 }

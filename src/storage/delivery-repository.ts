@@ -60,7 +60,7 @@ export class DeliveryRepository {
   }
 
   async setFields(itemId: string, fields: Record<string, string>): Promise<void> {
-    await this.ctx.scripts.run('hsetIfExists', [this.itemKey(itemId)], Object.entries(fields).flat());
+    await this.ctx.scripts.hsetIfExists({ key: this.itemKey(itemId), fields });
   }
 
   /** Records that an attempt to post is starting (kept if the process dies during the call). */
@@ -81,11 +81,10 @@ export class DeliveryRepository {
     const tx = redis.multi();
     tx.zrem(keys.outbox, itemId).zrem(keys.channelOutbox(channel), itemId);
     // Only write the fields if the item still exists (never recreate a half item).
-    await this.ctx.scripts.run(
-      'hsetIfExists',
-      [key],
-      [...Object.entries(fields).flat(), 'delivery', state, 'deliveredAt', String(now)],
-    );
+    await this.ctx.scripts.hsetIfExists({
+      key,
+      fields: { ...fields, delivery: state, deliveredAt: String(now) },
+    });
     await tx.exec();
   }
 
@@ -128,12 +127,11 @@ export class DeliveryRepository {
 
   /** Gives the lease back, keeping the channel closed for `gapMs` after a post (Slack's ~1 message/s). */
   async releaseChannel(channel: string, token: string, gapMs: number): Promise<void> {
-    await this.ctx.scripts.run('releaseLease', [this.ctx.keys.channelPace(channel)], [token, gapMs]);
+    await this.ctx.scripts.releaseLease({ channel, token, gapMs });
   }
 
   /** Puts a failed item back in the outbox; 'not-failed' when it is in any other state. */
   async requeueFailed(itemId: string, now: number): Promise<'requeued' | 'not-failed' | 'missing'> {
-    const { keys, scripts } = this.ctx;
     let key: string;
     try {
       key = this.itemKey(itemId);
@@ -142,12 +140,7 @@ export class DeliveryRepository {
     }
     const channel = await this.ctx.redis.hget(key, 'channel');
     if (channel === null) return 'missing';
-    const r = await scripts.run(
-      'retryFailed',
-      [key, keys.outbox, keys.channelOutbox(channel)],
-      [channel, now],
-    );
-    return r === 1 ? 'requeued' : r === 0 ? 'not-failed' : 'missing';
+    return this.ctx.scripts.retryFailed({ itemKey: key, channel, now });
   }
 
   async recordError(err: DeliveryError): Promise<void> {
@@ -199,9 +192,8 @@ export class DeliveryRepository {
 
   /** Moves a due reminder to `next`; true only for the one caller that saw it at `score`. */
   async claimReminder(flipId: string, score: number, next: number): Promise<boolean> {
-    return (
-      (await this.ctx.scripts.run('claimReminder', [this.ctx.keys.reminders], [flipId, score, next])) === 1
-    );
+    const claim = await this.ctx.scripts.claimReminder({ flipId, expectedScore: score, nextScore: next });
+    return claim === 'claimed';
   }
 
   // --- digests -------------------------------------------------------------------------------------

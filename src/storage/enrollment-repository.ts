@@ -66,13 +66,15 @@ export class EnrollmentRepository {
     firstDeadline: number,
     expectedVersion?: number,
   ): Promise<Decision> {
-    const { keys, scripts } = this.ctx;
-    const [applied, status, decidedBy] = (await scripts.run(
-      'decideEnrollment',
-      [keys.enrollment(id), keys.solution(solutionId), keys.deadlines],
-      [decision, actor, now, firstDeadline, expectedVersion ?? ''],
-    )) as [number, Decision['status'], string];
-    return { applied: applied === 1, status, decidedBy };
+    return this.ctx.scripts.decideEnrollment({
+      enrollmentId: id,
+      solutionId,
+      decision,
+      actor,
+      at: now,
+      firstDeadline,
+      expectedVersion,
+    });
   }
 
   /** Marks the token as handed out; true only for the first caller. */
@@ -81,10 +83,9 @@ export class EnrollmentRepository {
   }
 
   async setRequestMessage(id: string, channel: string, ts: string): Promise<void> {
-    await this.ctx.scripts.run(
-      'hsetIfExists',
-      [this.ctx.keys.enrollment(id)],
-      ['requestChannel', channel, 'requestTs', ts],
-    );
+    await this.ctx.scripts.hsetIfExists({
+      key: this.ctx.keys.enrollment(id),
+      fields: { requestChannel: channel, requestTs: ts },
+    });
   }
 }

@@ -61,37 +61,16 @@ export class FlipRepository {
   constructor(private readonly ctx: StorageContext) {}
 
   async commit(input: CommitInput): Promise<CommitResult> {
-    const { keys, scripts } = this.ctx;
-    const flipId = flipIdFor(input.solutionId, input.expectedSeq + 1);
-    const deliverable = input.kind !== 'quiet';
-    const outcome = (await scripts.run(
-      'commitEvaluation',
-      [
-        keys.solution(input.solutionId),
-        keys.flip(flipId),
-        keys.solutionFlips(input.solutionId),
-        keys.deadlines,
-        keys.outbox,
-        keys.channelOutbox(input.channel),
-      ],
-      [
-        input.solutionId,
-        input.expectedRev,
-        input.expectedState,
-        input.expectedSeq,
-        input.newState,
-        input.at,
-        input.reason,
-        input.deadline ?? '',
-        flipId,
-        deliverable ? '1' : '0',
-        input.channel,
-        input.kind,
-        FLIP_HISTORY_CAP,
-        FLIP_TTL_MS,
-        input.now,
-      ],
-    )) as 'gone' | 'stale' | 'same' | 'flip';
+    const { solutionId, ...rest } = input;
+    const flipId = flipIdFor(solutionId, input.expectedSeq + 1);
+    const outcome = await this.ctx.scripts.commitEvaluation({
+      ...rest,
+      id: solutionId,
+      flipId,
+      deliverable: input.kind !== 'quiet',
+      flipCap: FLIP_HISTORY_CAP,
+      flipTtlMs: FLIP_TTL_MS,
+    });
     return outcome === 'flip' ? { outcome, flipId } : { outcome };
   }
 

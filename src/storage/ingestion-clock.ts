@@ -15,10 +15,7 @@ export class IngestionClock {
 
   /** Records that reports can be received now; returns since when they could without a gap. */
   async beat(now: number): Promise<number> {
-    const { keys, scripts } = this.ctx;
-    return Number(
-      await scripts.run('ingestBeat', [keys.ingestHeartbeat, keys.ingestUpSince], [now, INGEST_GAP_MS]),
-    );
+    return this.ctx.scripts.ingestBeat({ now, gapMs: INGEST_GAP_MS });
   }
 
   /**

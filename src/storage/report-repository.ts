@@ -35,21 +35,15 @@ export class ReportRepository {
   constructor(private readonly ctx: StorageContext) {}
 
   async addHealth(solutionId: string, report: HealthReport): Promise<IngestOutcome> {
-    const { keys, scripts } = this.ctx;
-    const r = await scripts.run(
-      'ingestHealth',
-      [keys.solution(solutionId), keys.healthHistory(solutionId), keys.deadlines],
-      [
-        solutionId,
-        report.status,
-        report.observedAt,
-        report.receivedAt,
-        report.message ?? '',
-        JSON.stringify(report),
-        HEALTH_HISTORY_CAP,
-      ],
-    );
-    return r === 1 ? 'applied' : r === 0 ? 'history-only' : r === -1 ? 'missing' : 'not-connected';
+    return this.ctx.scripts.ingestHealth({
+      id: solutionId,
+      status: report.status,
+      observedAt: report.observedAt,
+      receivedAt: report.receivedAt,
+      message: report.message ?? '',
+      reportJson: JSON.stringify(report),
+      historyCap: HEALTH_HISTORY_CAP,
+    });
   }
 
   /** Stores the events not seen before; returns those (the duplicates are dropped by id). */
@@ -58,17 +52,15 @@ export class ReportRepository {
     events: SecurityEvent[],
     receivedAt: number,
   ): Promise<SecurityEvent[] | 'missing' | 'not-connected'> {
-    const { keys, scripts } = this.ctx;
-    const args: (string | number)[] = [solutionId, receivedAt, EVENT_HISTORY_CAP, EVENT_ID_CAP];
-    for (const e of events) args.push(e.id, JSON.stringify(e));
-    const r = await scripts.run(
-      'ingestEvents',
-      [keys.solution(solutionId), keys.events(solutionId), keys.eventIds(solutionId), keys.deadlines],
-      args,
-    );
-    if (r === -1) return 'missing';
-    if (r === -2) return 'not-connected';
-    const accepted = new Set(r as string[]);
+    const r = await this.ctx.scripts.ingestEvents({
+      id: solutionId,
+      receivedAt,
+      listCap: EVENT_HISTORY_CAP,
+      idCap: EVENT_ID_CAP,
+      events: events.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
+    });
+    if (typeof r === 'string') return r;
+    const accepted = new Set(r);
     return events.filter((e) => accepted.has(e.id));
   }
 

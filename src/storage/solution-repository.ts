@@ -26,14 +26,13 @@ export class SolutionRepository {
 
   /** Creates a solution; false when the id is taken. A connected solution enters the evaluator's list. */
   async create(solution: Solution, now: number, firstDeadline: number | null): Promise<boolean> {
-    const { keys, scripts } = this.ctx;
-    const fields = Object.entries(solutionFields(solution)).flat();
-    const created = await scripts.run(
-      'createSolution',
-      [keys.solution(solution.id), keys.solutions, keys.deadlines],
-      [solution.id, now, firstDeadline ?? '', ...fields],
-    );
-    return created === 1;
+    const created = await this.ctx.scripts.createSolution({
+      id: solution.id,
+      now,
+      firstDeadline,
+      fields: solutionFields(solution),
+    });
+    return created === 'created';
   }
 
   async exists(id: string): Promise<boolean> {
@@ -91,13 +90,7 @@ export class SolutionRepository {
 
   /** Stores a new token hash, revoking the old token. `onlyIfNone` makes it issue-once. */
   async setTokenHash(id: string, hash: string, onlyIfNone = false): Promise<'set' | 'exists' | 'missing'> {
-    const { keys, scripts } = this.ctx;
-    const r = await scripts.run(
-      'setToken',
-      [keys.solution(id), keys.token(hash)],
-      [id, hash, keys.token(''), onlyIfNone ? '1' : '0'],
-    );
-    return r === 1 ? 'set' : r === 0 ? 'exists' : 'missing';
+    return this.ctx.scripts.setToken({ id, hash, onlyIfNone });
   }
 
   /** The solution a token hash belongs to, and the hash stored on it (for the constant-time check). */
@@ -119,18 +112,12 @@ export class SolutionRepository {
     expectedVersion: number | null,
     now: number,
   ): Promise<'ok' | 'missing' | 'stale'> {
-    const { keys, scripts } = this.ctx;
-    const fields: string[] = [];
+    const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined) continue;
-      fields.push(k, Array.isArray(v) ? JSON.stringify(v) : v === null ? '' : String(v));
+      fields[k] = Array.isArray(v) ? JSON.stringify(v) : v === null ? '' : String(v);
     }
-    const r = await scripts.run(
-      'updateConfig',
-      [keys.solution(id), keys.deadlines],
-      [id, expectedVersion ?? '', now, ...fields],
-    );
-    return r === 1 ? 'ok' : r === 0 ? 'stale' : 'missing';
+    return this.ctx.scripts.updateConfig({ id, expectedVersion, now, fields });
   }
 
   /** Deletes a solution, its token, history and pending work. Audit records are kept. */
@@ -179,11 +166,6 @@ export class SolutionRepository {
   }
 
   private async setIfExists(id: string, fields: Record<string, string>): Promise<boolean> {
-    const r = await this.ctx.scripts.run(
-      'hsetIfExists',
-      [this.ctx.keys.solution(id)],
-      Object.entries(fields).flat(),
-    );
-    return r === 1;
+    return (await this.ctx.scripts.hsetIfExists({ key: this.ctx.keys.solution(id), fields })) === 'set';
   }
 }

@@ -18,5 +18,6 @@ export default async function setup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // The real build (tsc, then the Lua scripts copied beside the storage module), as the image runs it.
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 }

@@ -1,0 +1,33 @@
+/**
+ * The result codes of the Lua scripts in storage/lua/, in one table: what each script answers (a number,
+ * or a string for the scripts that answer in words) and the named outcome the repositories work with.
+ * Each script's header documents the same codes; test/storage/scripts.test.ts checks they agree.
+ */
+export const SCRIPT_RESULTS = {
+  createSolution: { 1: 'created', 0: 'exists' },
+  ingestHealth: { 1: 'applied', 0: 'history-only', [-1]: 'missing', [-2]: 'not-connected' },
+  /** Besides these, the script answers the list of accepted event ids. */
+  ingestEvents: { [-1]: 'missing', [-2]: 'not-connected' },
+  commitEvaluation: { gone: 'gone', stale: 'stale', same: 'same', flip: 'flip' },
+  /** The status in the script's {applied, status, decidedBy} answer. */
+  decideEnrollment: { approved: 'approved', denied: 'denied', missing: 'missing', stale: 'stale' },
+  setToken: { 1: 'set', 0: 'exists', [-1]: 'missing' },
+  hsetIfExists: { 1: 'set', 0: 'missing' },
+  updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
+  releaseLease: { 1: 'released', 0: 'not-held' },
+  claimReminder: { 1: 'claimed', 0: 'lost' },
+  retryFailed: { 1: 'requeued', 0: 'not-failed', [-1]: 'missing' },
+} as const satisfies Record<string, Record<string, string>>;
+
+export type CodedScript = keyof typeof SCRIPT_RESULTS;
+export type ScriptOutcome<S extends CodedScript> =
+  (typeof SCRIPT_RESULTS)[S][keyof (typeof SCRIPT_RESULTS)[S]];
+
+/** The named outcome of a script's answer; an answer outside the table is a bug, never guessed at. */
+export function decodeResult<S extends CodedScript>(script: S, reply: unknown): ScriptOutcome<S> {
+  const table: Record<string, string> = SCRIPT_RESULTS[script];
+  const code = typeof reply === 'number' || typeof reply === 'string' ? String(reply) : undefined;
+  if (code === undefined || !Object.hasOwn(table, code))
+    throw new Error(`script ${script} answered ${JSON.stringify(reply)}`);
+  return table[code] as ScriptOutcome<S>;
+}

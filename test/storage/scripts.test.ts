@@ -1,0 +1,279 @@
+/**
+ * The Lua scripts through their typed facade, on the real Redis: every outcome of every script
+ * (the files themselves are checked in lua-files.test.ts).
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type StorageContext, storageContext } from '../../src/storage/context.js';
+import type { Scripts } from '../../src/storage/scripts.js';
+import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
+
+let redis: Redis;
+let prefix: string;
+let ctx: StorageContext;
+
+beforeAll(() => {
+  redis = testRedis();
+});
+afterAll(() => redis.disconnect());
+beforeEach(() => {
+  prefix = testPrefix('scripts');
+  ctx = storageContext(redis, prefix);
+});
+afterEach(() => cleanupPrefix(redis, prefix));
+
+const connected = { lifecycle: 'connected', name: 'Sol', version: '1' };
+
+async function createConnected(id: string) {
+  await ctx.scripts.createSolution({ id, now: 1_000, firstDeadline: 5_000, fields: connected });
+}
+
+describe('createSolution', () => {
+  it('creates a solution once, and puts it in the work list only with a deadline', async () => {
+    const { scripts, keys } = ctx;
+    expect(await scripts.createSolution({ id: 'a', now: 1, firstDeadline: 9, fields: connected })).toBe(
+      'created',
+    );
+    expect(await scripts.createSolution({ id: 'a', now: 2, firstDeadline: 9, fields: {} })).toBe('exists');
+    expect(
+      await scripts.createSolution({ id: 'b', now: 1, firstDeadline: null, fields: { name: 'B' } }),
+    ).toBe('created');
+    expect(await redis.hget(keys.solution('a'), 'state')).toBe('not_reported');
+    expect(await redis.smembers(keys.solutions)).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(await redis.zrange(keys.deadlines, '0', '-1')).toEqual(['a']);
+  });
+});
+
+describe('ingestHealth', () => {
+  const report = (observedAt: number, status: 'healthy' | 'unhealthy' = 'unhealthy') => ({
+    id: 'a',
+    status,
+    observedAt,
+    receivedAt: 10_000 + observedAt,
+    message: `at ${observedAt}`,
+    reportJson: JSON.stringify({ observedAt }),
+    historyCap: 2,
+  });
+
+  it('says missing for an unknown solution and not-connected for one not connected', async () => {
+    expect(await ctx.scripts.ingestHealth(report(1))).toBe('missing');
+    await ctx.scripts.createSolution({
+      id: 'a',
+      now: 1,
+      firstDeadline: null,
+      fields: { lifecycle: 'pending' },
+    });
+    expect(await ctx.scripts.ingestHealth(report(1))).toBe('not-connected');
+  });
+
+  it('applies the newest report and keeps a late older one in the capped history only', async () => {
+    const { scripts, keys } = ctx;
+    await createConnected('a');
+    expect(await scripts.ingestHealth(report(200))).toBe('applied');
+    expect(await scripts.ingestHealth(report(100, 'healthy'))).toBe('history-only');
+    expect(await scripts.ingestHealth(report(300))).toBe('applied');
+    const h = await redis.hgetall(keys.solution('a'));
+    expect(h).toMatchObject({ lastObservedAt: '300', lastHealthStatus: 'unhealthy', unhealthyStreak: '2' });
+    expect(await redis.llen(keys.healthHistory('a'))).toBe(2);
+    expect(await redis.zscore(keys.deadlines, 'a')).toBe('10300');
+  });
+});
+
+describe('ingestEvents', () => {
+  const events = (...ids: string[]) => ids.map((id) => ({ id, json: JSON.stringify({ id }) }));
+  const ingest = (...ids: string[]) =>
+    ctx.scripts.ingestEvents({ id: 'a', receivedAt: 50, listCap: 10, idCap: 10, events: events(...ids) });
+
+  it('says missing or not-connected', async () => {
+    expect(await ingest('e1')).toBe('missing');
+    await ctx.scripts.createSolution({
+      id: 'a',
+      now: 1,
+      firstDeadline: null,
+      fields: { lifecycle: 'dismissed' },
+    });
+    expect(await ingest('e1')).toBe('not-connected');
+  });
+
+  it('answers the ids newly stored, dropping duplicates', async () => {
+    await createConnected('a');
+    expect(await ingest('e1', 'e2')).toEqual(['e1', 'e2']);
+    expect(await ingest('e2', 'e3')).toEqual(['e3']);
+    expect(await ingest('e1')).toEqual([]);
+    expect(await redis.llen(ctx.keys.events('a'))).toBe(3);
+  });
+});
+
+describe('commitEvaluation', () => {
+  const commit = (over: Partial<Parameters<Scripts['commitEvaluation']>[0]> = {}) =>
+    ctx.scripts.commitEvaluation({
+      id: 'a',
+      expectedRev: 1,
+      expectedState: 'not_reported',
+      expectedSeq: 0,
+      newState: 'unhealthy',
+      at: 100,
+      reason: 'r',
+      deadline: 900,
+      flipId: 'flip-a-1',
+      deliverable: true,
+      channel: 'C1',
+      kind: 'incident',
+      flipCap: 10,
+      flipTtlMs: 60_000,
+      now: 100,
+      ...over,
+    });
+
+  it('says gone for a solution no longer connected, and drops it from the work list', async () => {
+    await redis.zadd(ctx.keys.deadlines, 1, 'a');
+    expect(await commit()).toBe('gone');
+    expect(await redis.zscore(ctx.keys.deadlines, 'a')).toBeNull();
+  });
+
+  it('says stale when the facts, the state or the flip sequence moved', async () => {
+    await createConnected('a');
+    await redis.hset(ctx.keys.solution('a'), 'rev', '1');
+    expect(await commit({ expectedRev: 2 })).toBe('stale');
+    expect(await commit({ expectedState: 'healthy' })).toBe('stale');
+    expect(await commit({ expectedSeq: 3 })).toBe('stale');
+  });
+
+  it('says same when the state did not change, and writes a flip into the outbox when it did', async () => {
+    const { keys } = ctx;
+    await createConnected('a');
+    await redis.hset(keys.solution('a'), 'rev', '1');
+    expect(await commit({ newState: 'not_reported', deadline: 700 })).toBe('same');
+    expect(await redis.zscore(keys.deadlines, 'a')).toBe('700');
+    expect(await commit()).toBe('flip');
+    expect(await redis.hgetall(keys.flip('flip-a-1'))).toMatchObject({
+      to: 'unhealthy',
+      delivery: 'pending',
+    });
+    expect(await redis.zrange(keys.channelOutbox('C1'), '0', '-1')).toEqual(['flip-a-1']);
+    expect(await redis.hget(keys.solution('a'), 'flipSeq')).toBe('1');
+  });
+});
+
+describe('decideEnrollment', () => {
+  const decide = (decision: 'approved' | 'denied', actor: string, expectedVersion?: number) =>
+    ctx.scripts.decideEnrollment({
+      enrollmentId: 'enr-1',
+      solutionId: 'a',
+      decision,
+      actor,
+      at: 5,
+      firstDeadline: 50,
+      expectedVersion,
+    });
+
+  it('says missing without the enrollment or without the solution', async () => {
+    expect(await decide('approved', 'U1')).toEqual({ applied: false, status: 'missing', decidedBy: '' });
+    await redis.hset(ctx.keys.enrollment('enr-1'), { status: 'pending', solutionId: 'a' });
+    expect(await decide('approved', 'U1')).toEqual({ applied: false, status: 'missing', decidedBy: '' });
+  });
+
+  it('refuses a stale version, applies once, and tells later clicks who decided', async () => {
+    await redis.hset(ctx.keys.enrollment('enr-1'), { status: 'pending', solutionId: 'a' });
+    await ctx.scripts.createSolution({ id: 'a', now: 1, firstDeadline: null, fields: { version: '3' } });
+    expect(await decide('approved', 'U1', 2)).toEqual({ applied: false, status: 'stale', decidedBy: '' });
+    expect(await decide('approved', 'U1', 3)).toEqual({ applied: true, status: 'approved', decidedBy: 'U1' });
+    expect(await decide('denied', 'U2')).toEqual({ applied: false, status: 'approved', decidedBy: 'U1' });
+    expect(await redis.hget(ctx.keys.solution('a'), 'lifecycle')).toBe('connected');
+    expect(await redis.zscore(ctx.keys.deadlines, 'a')).toBe('50');
+  });
+});
+
+describe('setToken', () => {
+  it('says missing, sets, refuses a second token when asked to, and revokes the old one', async () => {
+    const { scripts, keys } = ctx;
+    expect(await scripts.setToken({ id: 'a', hash: 'h1', onlyIfNone: true })).toBe('missing');
+    await createConnected('a');
+    expect(await scripts.setToken({ id: 'a', hash: 'h1', onlyIfNone: true })).toBe('set');
+    expect(await scripts.setToken({ id: 'a', hash: 'h2', onlyIfNone: true })).toBe('exists');
+    expect(await scripts.setToken({ id: 'a', hash: 'h2', onlyIfNone: false })).toBe('set');
+    expect(await redis.exists(keys.token('h1'))).toBe(0);
+    expect(await redis.get(keys.token('h2'))).toBe('a');
+  });
+});
+
+describe('hsetIfExists and updateConfig', () => {
+  it('write only existing records, and a configuration only at its version', async () => {
+    const { scripts, keys } = ctx;
+    expect(await scripts.hsetIfExists({ key: keys.solution('a'), fields: { name: 'x' } })).toBe('missing');
+    expect(await redis.exists(keys.solution('a'))).toBe(0);
+    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 1, now: 7, fields: {} })).toBe('missing');
+    await createConnected('a');
+    expect(await scripts.hsetIfExists({ key: keys.solution('a'), fields: { owner: 'U9' } })).toBe('set');
+    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 2, now: 7, fields: { name: 'y' } })).toBe(
+      'stale',
+    );
+    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 1, now: 7, fields: { name: 'y' } })).toBe(
+      'ok',
+    );
+    expect(await scripts.updateConfig({ id: 'a', expectedVersion: null, now: 8, fields: {} })).toBe('ok');
+    expect(await redis.hgetall(keys.solution('a'))).toMatchObject({ owner: 'U9', name: 'y', version: '3' });
+    expect(await redis.zscore(keys.deadlines, 'a')).toBe('8');
+  });
+});
+
+describe('releaseLease', () => {
+  it('releases only its own lease, leaving the pacing gap', async () => {
+    const lease = ctx.keys.channelPace('C1');
+    await redis.set(lease, 'mine', 'PX', 10_000);
+    expect(await ctx.scripts.releaseLease({ channel: 'C1', token: 'theirs', gapMs: 0 })).toBe('not-held');
+    expect(await ctx.scripts.releaseLease({ channel: 'C1', token: 'mine', gapMs: 5_000 })).toBe('released');
+    expect(await redis.get(lease)).toBe('gap');
+    expect(await redis.pttl(lease)).toBeGreaterThan(0);
+  });
+});
+
+describe('ingestBeat', () => {
+  it('keeps the up-since instant across beats and restarts it after a gap', async () => {
+    expect(await ctx.scripts.ingestBeat({ now: 1_000, gapMs: 100 })).toBe(1_000);
+    expect(await ctx.scripts.ingestBeat({ now: 1_050, gapMs: 100 })).toBe(1_000);
+    expect(await ctx.scripts.ingestBeat({ now: 1_500, gapMs: 100 })).toBe(1_500);
+  });
+});
+
+describe('claimReminder', () => {
+  it('lets only the caller that saw the score claim it', async () => {
+    await redis.zadd(ctx.keys.reminders, 10, 'flip-a-1');
+    expect(await ctx.scripts.claimReminder({ flipId: 'flip-a-1', expectedScore: 10, nextScore: 20 })).toBe(
+      'claimed',
+    );
+    expect(await ctx.scripts.claimReminder({ flipId: 'flip-a-1', expectedScore: 10, nextScore: 30 })).toBe(
+      'lost',
+    );
+    expect(await ctx.scripts.claimReminder({ flipId: 'flip-b-1', expectedScore: 10, nextScore: 30 })).toBe(
+      'lost',
+    );
+  });
+});
+
+describe('retryFailed', () => {
+  it('says missing, refuses an item that did not fail, and puts a failed one back in the outbox', async () => {
+    const { scripts, keys } = ctx;
+    const itemKey = keys.flip('flip-a-1');
+    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('missing');
+    await redis.hset(itemKey, { id: 'flip-a-1', channel: 'C1', delivery: 'sent' });
+    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('not-failed');
+    await redis.hset(itemKey, { delivery: 'failed', error: 'boom' });
+    expect(await scripts.retryFailed({ itemKey, channel: 'C2', now: 9 })).toBe('not-failed');
+    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('requeued');
+    expect(await redis.hget(itemKey, 'error')).toBeNull();
+    expect(await redis.zscore(keys.outbox, 'flip-a-1')).toBe('9');
+  });
+});
+
+describe('rateHit', () => {
+  it('counts hits in a window that expires', async () => {
+    expect(await ctx.scripts.rateHit({ subject: 's', window: 1, windowMs: 60_000 })).toMatchObject({
+      count: 1,
+    });
+    const second = await ctx.scripts.rateHit({ subject: 's', window: 1, windowMs: 60_000 });
+    expect(second.count).toBe(2);
+    expect(second.pttlMs).toBeGreaterThan(0);
+    expect(second.pttlMs).toBeLessThanOrEqual(60_000);
+  });
+});
