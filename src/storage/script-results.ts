@@ -11,7 +11,7 @@ export const SCRIPT_RESULTS = {
   commitEvaluation: { gone: 'gone', stale: 'stale', same: 'same', flip: 'flip' },
   /** The status in the script's {applied, status, decidedBy} answer. */
   decideEnrollment: { approved: 'approved', denied: 'denied', missing: 'missing', stale: 'stale' },
-  setToken: { 1: 'set', 0: 'exists', [-1]: 'missing' },
+  setToken: { 1: 'set', 0: 'exists', [-1]: 'missing', [-2]: 'changed' },
   hsetIfExists: { 1: 'set', 0: 'missing' },
   updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
   releaseLease: { 1: 'released', 0: 'not-held' },

@@ -6,7 +6,7 @@
  * One method per script (lua/<name>-<numberOfKeys>.lua, loaded by lua-loader.ts), taking named fields and
  * answering the named outcomes of script-results.ts. Keys are built here from `keys`. Every key a script
  * touches is passed in KEYS and they all share one hash tag (keys.ts), so they stay in one slot on Redis
- * Cluster; setToken-2.lua's header names its one exception.
+ * Cluster.
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -152,14 +152,24 @@ export class Scripts {
   }
 
   /** Sets the token hash, revoking the previous token; `onlyIfNone` makes it issue-once. */
-  async setToken(a: { id: string; hash: string; onlyIfNone: boolean }): Promise<ScriptOutcome<'setToken'>> {
+  async setToken(a: {
+    id: string;
+    hash: string;
+    onlyIfNone: boolean;
+  }): Promise<Exclude<ScriptOutcome<'setToken'>, 'changed'>> {
     const { keys } = this;
-    const reply = await this.run(
-      'setToken',
-      [keys.solution(a.id), keys.token(a.hash)],
-      [a.id, a.hash, keys.token(''), a.onlyIfNone ? '1' : '0'],
-    );
-    return decodeResult('setToken', reply);
+    // The previous token's index key is declared, so the stored hash is read first; a rotation racing this
+    // one changes it in between and the script answers 'changed': read again.
+    for (;;) {
+      const old = (await this.redis.hget(keys.solution(a.id), 'tokenHash')) ?? '';
+      const reply = await this.run(
+        'setToken',
+        [keys.solution(a.id), keys.token(a.hash), keys.token(old)],
+        [a.id, a.hash, old, a.onlyIfNone ? '1' : '0'],
+      );
+      const outcome = decodeResult('setToken', reply);
+      if (outcome !== 'changed') return outcome;
+    }
   }
 
   /** HSET on a record only if it exists (any record: the caller names its key). */

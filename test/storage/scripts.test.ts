@@ -5,6 +5,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StorageContext, storageContext } from '../../src/storage/context.js';
+import { runLua } from '../../src/storage/lua-loader.js';
+import { decodeResult } from '../../src/storage/script-results.js';
 import type { Scripts } from '../../src/storage/scripts.js';
 import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
 
@@ -194,6 +196,22 @@ describe('setToken', () => {
     expect(await scripts.setToken({ id: 'a', hash: 'h2', onlyIfNone: false })).toBe('set');
     expect(await redis.exists(keys.token('h1'))).toBe(0);
     expect(await redis.get(keys.token('h2'))).toBe('a');
+  });
+
+  it('changes nothing when the stored hash moved since the caller read it (a racing rotation)', async () => {
+    const { keys } = ctx;
+    await createConnected('a');
+    await ctx.scripts.setToken({ id: 'a', hash: 'h1', onlyIfNone: false });
+    const reply = await runLua(
+      redis,
+      'setToken',
+      [keys.solution('a'), keys.token('h3'), keys.token('h0')],
+      ['a', 'h3', 'h0', '0'],
+    );
+    expect(decodeResult('setToken', reply)).toBe('changed');
+    expect(await redis.hget(keys.solution('a'), 'tokenHash')).toBe('h1');
+    expect(await redis.get(keys.token('h1'))).toBe('a');
+    expect(await redis.exists(keys.token('h3'))).toBe(0);
   });
 });
 
