@@ -29,6 +29,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A Standard Webhooks signing secret: `whsec_` + base64 of at least 24 random bytes. */
+const exportSecret = z
+  .string()
+  .refine(
+    (v) => /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), 'base64').length >= 24,
+    'must be a Standard Webhooks secret: whsec_ followed by base64 of at least 24 bytes',
+  );
+
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD');
 /** An integer variable; empty counts as unset (coercing '' would silently give 0). */
 const int = (fallback: number, min: number, max: number) =>
@@ -71,8 +79,11 @@ const schema = z
     SECSOL_SILENCE_WINDOW: duration('14d'),
     SECSOL_UNHEALTHY_THRESHOLD: int(1, 1, 100),
     SECSOL_EVENT_MIN_SEVERITY: z.enum(SEVERITIES).default('high'),
-    SECSOL_EXPORT_URL: optionalText.pipe(z.url().optional()),
-    SECSOL_EXPORT_SECRET: optionalText,
+    SECSOL_EXPORT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SECSOL_EXPORT_SECRET: optionalText.pipe(exportSecret.optional()),
+    SECSOL_EXPORT_TIMEOUT: duration('10s'),
+    SECSOL_EXPORT_BACKOFF: duration('1s'),
+    SECSOL_EXPORT_RETRY_FOR: duration('24h'),
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,
@@ -173,7 +184,14 @@ export interface Config {
     readonly unhealthyThreshold: number;
   };
   readonly eventMinSeverity: Severity;
-  readonly export?: { readonly url: string; readonly secret: string };
+  /** Continuous export to a SIEM (src/export/); durations in ms. */
+  readonly export?: {
+    readonly url: string;
+    readonly secret: string;
+    readonly timeoutMs: number;
+    readonly backoffMs: number;
+    readonly retryForMs: number;
+  };
   readonly azure?: {
     readonly subscriptionId: string;
     readonly tenantId: string;
@@ -287,7 +305,13 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     eventMinSeverity: e.SECSOL_EVENT_MIN_SEVERITY,
     export:
       e.SECSOL_EXPORT_URL && e.SECSOL_EXPORT_SECRET
-        ? { url: e.SECSOL_EXPORT_URL, secret: e.SECSOL_EXPORT_SECRET }
+        ? {
+            url: e.SECSOL_EXPORT_URL,
+            secret: e.SECSOL_EXPORT_SECRET,
+            timeoutMs: e.SECSOL_EXPORT_TIMEOUT,
+            backoffMs: e.SECSOL_EXPORT_BACKOFF,
+            retryForMs: e.SECSOL_EXPORT_RETRY_FOR,
+          }
         : undefined,
     azure:
       e.AZURE_SUBSCRIPTION_ID && e.AZURE_TENANT_ID && e.AZURE_CLIENT_ID && e.AZURE_CLIENT_SECRET

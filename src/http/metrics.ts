@@ -4,6 +4,8 @@
  */
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { registerExportMetrics } from '../export/export-metrics.js';
+import { ExportRepository } from '../export/export-repository.js';
 import type { StorageContext } from '../storage/context.js';
 
 export interface MetricsDeps {
@@ -75,6 +77,7 @@ export function createMetrics(deps: MetricsDeps) {
       }
     },
   });
+  registerExportMetrics(registry, new ExportRepository(ctx));
   return { registry, requests };
 }
 

@@ -7,8 +7,22 @@ export interface StorageContext {
   readonly redis: Redis;
   readonly keys: Keys;
   readonly scripts: Scripts;
+  /**
+   * Continuous export is on: flips and events are also appended to their solution's export list, in the
+   * same atomic step that records them (src/export/).
+   */
+  readonly exportEnabled: boolean;
 }
 
-export function storageContext(redis: Redis, prefix: string): StorageContext {
-  return { redis, keys: buildKeys(prefix), scripts: new Scripts(redis) };
+export function storageContext(
+  redis: Redis,
+  prefix: string,
+  opts: { exportEnabled?: boolean } = {},
+): StorageContext {
+  return {
+    redis,
+    keys: buildKeys(prefix),
+    scripts: new Scripts(redis),
+    exportEnabled: opts.exportEnabled ?? false,
+  };
 }

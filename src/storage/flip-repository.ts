@@ -73,6 +73,8 @@ export class FlipRepository {
         keys.deadlines,
         keys.outbox,
         keys.channelOutbox(input.channel),
+        keys.exportList(input.solutionId),
+        keys.exportPending,
       ],
       [
         input.solutionId,
@@ -90,6 +92,7 @@ export class FlipRepository {
         FLIP_HISTORY_CAP,
         FLIP_TTL_MS,
         input.now,
+        this.ctx.exportEnabled ? '1' : '0',
       ],
     )) as 'gone' | 'stale' | 'same' | 'flip';
     return outcome === 'flip' ? { outcome, flipId } : { outcome };

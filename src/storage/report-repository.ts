@@ -59,11 +59,19 @@ export class ReportRepository {
     receivedAt: number,
   ): Promise<SecurityEvent[] | 'missing' | 'not-connected'> {
     const { keys, scripts } = this.ctx;
-    const args: (string | number)[] = [solutionId, receivedAt, EVENT_HISTORY_CAP, EVENT_ID_CAP];
+    const exportFlag = this.ctx.exportEnabled ? '1' : '0';
+    const args: (string | number)[] = [solutionId, receivedAt, EVENT_HISTORY_CAP, EVENT_ID_CAP, exportFlag];
     for (const e of events) args.push(e.id, JSON.stringify(e));
     const r = await scripts.run(
       'ingestEvents',
-      [keys.solution(solutionId), keys.events(solutionId), keys.eventIds(solutionId), keys.deadlines],
+      [
+        keys.solution(solutionId),
+        keys.events(solutionId),
+        keys.eventIds(solutionId),
+        keys.deadlines,
+        keys.exportList(solutionId),
+        keys.exportPending,
+      ],
       args,
     );
     if (r === -1) return 'missing';

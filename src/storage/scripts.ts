@@ -56,21 +56,38 @@ return applied`,
   },
 
   /**
-   * Security events, deduplicated by id. KEYS: solution, events list, event-id zset, deadlines.
-   * ARGV: id, receivedAt, listCap, idCap, then eventId, eventJson pairs. Returns the ids newly accepted,
-   * or -1 unknown / -2 not connected.
+   * Security events, deduplicated by id. KEYS: solution, events list, event-id zset, deadlines,
+   * export list, export pending. ARGV: id, receivedAt, listCap, idCap, export '1'|'0', then eventId,
+   * eventJson pairs. Returns the ids newly accepted, or -1 unknown / -2 not connected.
    */
   ingestEvents: {
-    keys: 4,
+    keys: 6,
     lua: `
 local lifecycle = redis.call('HGET', KEYS[1], 'lifecycle')
 if not lifecycle then return -1 end
 if lifecycle ~= 'connected' then return -2 end
+-- Continuous export (export on: ARGV[5] == '1'): each accepted event is copied into its solution's
+-- export list (KEYS[5]) in this same atomic step (the events list is capped; the copy is not), and the
+-- solution is marked as having entries waiting (KEYS[6], NX keeps a retry time already set). The message
+-- id is stable: derived from the event id and the solution's incarnation (createdAt).
+local exportSolution = nil
+if ARGV[5] == '1' then
+  exportSolution = redis.call('HMGET', KEYS[1], 'name', 'vendor', 'family', 'source', 'createdAt')
+end
+local function exportEvent(eventId, eventJson)
+  local s = exportSolution
+  redis.call('RPUSH', KEYS[5], cjson.encode({ type = 'event',
+    id = 'msg_' .. string.sub(redis.sha1hex('event\\n' .. ARGV[1] .. '\\n' .. (s[5] or '') .. '\\n' .. eventId), 1, 32),
+    solutionId = ARGV[1], name = s[1], vendor = s[2], family = s[3], source = s[4], queuedAt = ARGV[2],
+    event = eventJson }))
+  redis.call('ZADD', KEYS[6], 'NX', ARGV[2], ARGV[1])
+end
 local accepted = {}
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   if redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[i]) == 1 then
     redis.call('LPUSH', KEYS[2], ARGV[i + 1])
     accepted[#accepted + 1] = ARGV[i]
+    if exportSolution then exportEvent(ARGV[i], ARGV[i + 1]) end
   end
 end
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
@@ -85,13 +102,14 @@ return accepted`,
 
   /**
    * The evaluator's commit: compare-and-set on the facts revision, the state and the flip sequence.
-   * KEYS: solution, flip, solution flips, deadlines, outbox, channel outbox.
+   * KEYS: solution, flip, solution flips, deadlines, outbox, channel outbox, export list, export pending.
    * ARGV: id, expectedRev, expectedState, expectedSeq, newState, at, reason, deadline|'', flipId,
-   *       deliverable '1'|'0', channel, kind, flipCap, flipTtlMs, now (the outbox score: when it was written).
+   *       deliverable '1'|'0', channel, kind, flipCap, flipTtlMs, now (the outbox score: when it was written),
+   *       export '1'|'0'.
    * Returns 'gone', 'stale', 'same' or 'flip'.
    */
   commitEvaluation: {
-    keys: 6,
+    keys: 8,
     lua: `
 local h = redis.call('HMGET', KEYS[1], 'lifecycle', 'rev', 'state', 'flipSeq')
 local id = ARGV[1]
@@ -119,6 +137,18 @@ redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[13]) - 1)
 if ARGV[10] == '1' then
   redis.call('ZADD', KEYS[5], ARGV[15], ARGV[9])
   redis.call('ZADD', KEYS[6], ARGV[15], ARGV[9])
+end
+-- Continuous export (export on: ARGV[16] == '1'): every flip, alerting or quiet, joins its solution's
+-- export list (KEYS[7]) in this same atomic step, and the solution is marked as having entries waiting
+-- (KEYS[8], NX keeps a retry time already set). The message id is stable: derived from the flip id and
+-- the solution's incarnation (createdAt), so a re-created solution id never reuses one.
+if ARGV[16] == '1' then
+  local s = redis.call('HMGET', KEYS[1], 'name', 'vendor', 'family', 'source', 'createdAt')
+  redis.call('RPUSH', KEYS[7], cjson.encode({ type = 'flip',
+    id = 'msg_' .. string.sub(redis.sha1hex('flip\\n' .. id .. '\\n' .. (s[5] or '') .. '\\n' .. ARGV[9]), 1, 32),
+    solutionId = id, name = s[1], vendor = s[2], family = s[3], source = s[4], queuedAt = ARGV[15],
+    flipId = ARGV[9], at = ARGV[6], from = state, to = ARGV[5], reason = ARGV[7] }))
+  redis.call('ZADD', KEYS[8], 'NX', ARGV[15], id)
 end
 setDeadline()
 return 'flip'`,

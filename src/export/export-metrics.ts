@@ -1,0 +1,41 @@
+/**
+ * Export's Prometheus metrics, read from Redis at scrape time: the worker sends, any web process shows
+ * the totals of every worker.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ExportRepository, ExportSummary } from './export-repository.js';
+
+export function registerExportMetrics(registry: Registry, repo: ExportRepository): void {
+  // The three metrics are collected together in one scrape: read Redis once for them.
+  let cached: { at: number; summary: Promise<ExportSummary> } | null = null;
+  const summary = () => {
+    if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), summary: repo.summary() };
+    return cached.summary;
+  };
+  new Counter({
+    name: 'secsol_export_delivered_total',
+    help: 'Export messages (flips and security events) a SIEM receiver accepted',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await summary()).delivered);
+    },
+  });
+  new Counter({
+    name: 'secsol_export_failed_total',
+    help: 'Export messages failed for good (refused, or retried past SECSOL_EXPORT_RETRY_FOR)',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await summary()).failed);
+    },
+  });
+  new Gauge({
+    name: 'secsol_export_pending',
+    help: 'Export messages waiting to be delivered (including those being retried)',
+    registers: [registry],
+    async collect() {
+      this.set((await summary()).waiting);
+    },
+  });
+}
