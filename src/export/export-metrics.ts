@@ -6,11 +6,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ExportRepository, ExportSummary } from './export-repository.js';
 
 export function registerExportMetrics(registry: Registry, repo: ExportRepository): void {
-  // The three metrics are collected together in one scrape: read Redis once for them.
-  let cached: { at: number; summary: Promise<ExportSummary> } | null = null;
+  // One scrape collects the three at once: they share the read in flight (and never see an old one).
+  let inflight: Promise<ExportSummary> | null = null;
   const summary = () => {
-    if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), summary: repo.summary() };
-    return cached.summary;
+    inflight ??= repo.summary().finally(() => {
+      inflight = null;
+    });
+    return inflight;
   };
   new Counter({
     name: 'secsol_export_delivered_total',

@@ -35,7 +35,10 @@ export interface ExportSummary {
   /** Messages waiting in the export lists (including those being retried). */
   waiting: number;
   delivered: number;
+  /** Every message failed for good so far (a total, like `delivered`). */
   failed: number;
+  /** Failed messages still kept for a re-drive. */
+  redrivable: number;
   /** Solutions whose head message is waiting to be tried again, and the latest such error. */
   retrying: number;
   lastError?: string;
@@ -193,9 +196,10 @@ export class ExportRepository {
   /** Totals for /metrics and App Home. Reads every pending solution's list length (pipelined). */
   async summary(): Promise<ExportSummary> {
     const { redis, keys } = this.ctx;
-    const [stats, pending] = await Promise.all([
+    const [stats, pending, redrivable] = await Promise.all([
       redis.hmget(keys.exportStats, 'delivered', 'failed'),
       redis.zrange(keys.exportPending, '0', '-1'),
+      redis.zcard(keys.exportFailed),
     ]);
     let waiting = 0;
     let retrying = 0;
@@ -217,6 +221,7 @@ export class ExportRepository {
       waiting,
       delivered: Number(stats[0] ?? 0),
       failed: Number(stats[1] ?? 0),
+      redrivable,
       retrying,
       lastError: latest?.lastError,
       nextAttemptAt: latest?.nextAt,

@@ -85,7 +85,7 @@ function errorRow(e: DeliveryError, names: Map<string, string>): KnownBlock {
 function exportSection(x: ExportSummary): KnownBlock {
   const totals = `${nf.format(x.waiting)} waiting · ${nf.format(x.delivered)} delivered · ${nf.format(x.failed)} failed`;
   const lines = [
-    `*SIEM export*\n${x.retrying > 0 || x.failed > 0 ? ':warning:' : ':white_check_mark:'} ${totals}`,
+    `*SIEM export*\n${x.retrying > 0 || x.redrivable > 0 ? ':warning:' : ':white_check_mark:'} ${totals}`,
   ];
   if (x.retrying > 0) {
     const next = x.nextAttemptAt !== undefined ? `, next attempt ${slackDate(x.nextAttemptAt)}` : '';
@@ -93,7 +93,10 @@ function exportSection(x: ExportSummary): KnownBlock {
       `The receiver is not taking messages for ${nf.format(x.retrying)} solution${x.retrying === 1 ? '' : 's'}${next}: \`${escTrunc(oneLine(x.lastError ?? ''), 300)}\``,
     );
   }
-  if (x.failed > 0) lines.push('Failed messages are listed with the delivery errors and can be sent again.');
+  if (x.redrivable > 0)
+    lines.push(
+      `${nf.format(x.redrivable)} failed message${x.redrivable === 1 ? ' is' : 's are'} listed with the delivery errors and can be sent again.`,
+    );
   return section(lines.join('\n'));
 }
 
