@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
+import { exportSecret, exportUrl } from './export-vars.js';
 
 const duration = (fallback: string) =>
   z
@@ -28,14 +29,6 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-/** A Standard Webhooks signing secret: `whsec_` + base64 of at least 24 random bytes. */
-const exportSecret = z
-  .string()
-  .refine(
-    (v) => /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), 'base64').length >= 24,
-    'must be a Standard Webhooks secret: whsec_ followed by base64 of at least 24 bytes',
-  );
 
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD');
 /** An integer variable; empty counts as unset (coercing '' would silently give 0). */
@@ -79,7 +72,7 @@ const schema = z
     SECSOL_SILENCE_WINDOW: duration('14d'),
     SECSOL_UNHEALTHY_THRESHOLD: int(1, 1, 100),
     SECSOL_EVENT_MIN_SEVERITY: z.enum(SEVERITIES).default('high'),
-    SECSOL_EXPORT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SECSOL_EXPORT_URL: optionalText.pipe(exportUrl.optional()),
     SECSOL_EXPORT_SECRET: optionalText.pipe(exportSecret.optional()),
     SECSOL_EXPORT_TIMEOUT: duration('10s'),
     SECSOL_EXPORT_BACKOFF: duration('1s'),

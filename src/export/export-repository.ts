@@ -101,13 +101,17 @@ export class ExportRepository {
       ],
       [raw, failure.messageId, record, failure.at, FAILED_TTL_MS, JSON.stringify(logged), DELIVERY_ERROR_CAP],
     );
-    if (r === 1) await this.trimFailed();
+    if (r === 1) await this.trimFailed(failure.at);
     return r === 1;
   }
 
-  /** Beyond the cap the oldest failures stop being re-drivable (they stay counted and logged). */
-  private async trimFailed(): Promise<number> {
+  /**
+   * Failures past their TTL leave the index; beyond the cap the oldest stop being re-drivable (they stay
+   * counted and logged).
+   */
+  private async trimFailed(now: number): Promise<number> {
     const { redis, keys } = this.ctx;
+    await redis.zremrangebyscore(keys.exportFailed, '-inf', now - FAILED_TTL_MS);
     const excess = (await redis.zcard(keys.exportFailed)) - FAILED_CAP;
     if (excess <= 0) return 0;
     const popped = await redis.zpopmin(keys.exportFailed, excess);

@@ -56,6 +56,13 @@ describe('export configuration', () => {
     expect(problems({ SECSOL_EXPORT_URL: 'ftp://siem.example/', SECSOL_EXPORT_SECRET: SECRET })[0]).toMatch(
       /^SECSOL_EXPORT_URL:/,
     );
+    const withCredentials = problems({
+      SECSOL_EXPORT_URL: 'https://user:pw@siem.example/hook',
+      SECSOL_EXPORT_SECRET: SECRET,
+    });
+    expect(withCredentials).toEqual([
+      'SECSOL_EXPORT_URL: must not carry credentials (user:password@) (got "https://[redacted]@siem.example/hook")',
+    ]);
     expect(problems({ SECSOL_EXPORT_URL: 'https://siem.example/hook' })).toEqual([
       'SECSOL_EXPORT_SECRET: SECSOL_EXPORT_URL and SECSOL_EXPORT_SECRET go together',
     ]);
