@@ -76,8 +76,8 @@ export async function startExport(deps: ExportWorkerDeps): Promise<RunningExport
   });
   // Entries appended while a drain was finishing found its job still running: queue it again.
   worker.on('completed', (job) => {
-    if (job.name !== 'drain') return;
-    const { solutionId } = parseExportJob(job.data);
+    const solutionId = (job.data as { solutionId?: unknown }).solutionId;
+    if (job.name !== 'drain' || typeof solutionId !== 'string') return;
     repo
       .isPending(solutionId)
       .then((pending) => (pending ? enqueueExports(queue, [solutionId]) : undefined))
