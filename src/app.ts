@@ -9,6 +9,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { parseTrustedProxies } from './config/trusted-proxies.js';
+import { exportRedrive } from './export/export-redrive.js';
+import { ExportRepository } from './export/export-repository.js';
 import { Authenticator } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { checkDocumented } from './http/openapi.js';
@@ -21,7 +23,7 @@ import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerProbeRoutes } from './http/routes/probe-routes.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
-import { openQueues } from './queue/queues.js';
+import { enqueueExports, openQueues } from './queue/queues.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { SolutionService } from './services/solution-service.js';
@@ -107,7 +109,9 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   if (eviction === 'unknown')
     logger.warn('cannot read Redis maxmemory-policy (CONFIG disabled?): make sure it is noeviction');
 
-  const ctx = storageContext(redis, config.keyPrefix);
+  // With export on, the commit scripts also append every flip and event to the export lists.
+  const storageOpts = { exportEnabled: config.export !== undefined };
+  const ctx = storageContext(redis, config.keyPrefix, storageOpts);
   const queues = openQueues(bullConnection, ctx.keys.bullPrefix, logger);
   const solutions = new SolutionRepository(ctx);
   const flips = new FlipRepository(ctx);
@@ -172,7 +176,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   if (opts.worker) {
     worker = await startWorker({
       config,
-      ctx: workerRedis ? storageContext(workerRedis, config.keyPrefix) : ctx,
+      ctx: workerRedis ? storageContext(workerRedis, config.keyPrefix, storageOpts) : ctx,
       connection: bullConnection,
       deliverQueue: queues.deliver,
       evaluateQueue: queues.evaluate,
@@ -204,8 +208,12 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       alertAttempts: w.alertAttempts,
       alertBackoffMs: w.alertBackoff,
       now,
+      // The events are already in their export lists; start their solution's drain now.
+      onAccepted: config.export
+        ? (_kind, solutionId) => enqueueExports(queues.export, [solutionId])
+        : undefined,
     });
-    const metrics = createMetrics({ ctx, queues: [queues.deliver, queues.evaluate], now });
+    const metrics = createMetrics({ ctx, queues: [queues.deliver, queues.evaluate, queues.export], now });
     const router = new Router();
     registerProbeRoutes(router, {
       ctx,
@@ -234,6 +242,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
         alertAttempts: w.alertAttempts,
         alertBackoffMs: w.alertBackoff,
         now,
+        exportRedrive: exportRedrive(new ExportRepository(ctx), queues.export, now),
       }),
     });
     registerAuditRoutes(router, { auth, audit, adminToken: config.adminToken });
@@ -266,6 +275,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       defaultChannel,
       reportingSince,
       approvers: new Approvers(config.approvers, slackClient, logger.child({ part: 'approvers' }), now),
+      exportSummary: config.export ? () => new ExportRepository(ctx).summary() : undefined,
       logger: logger.child({ part: 'slack' }),
       now,
     });

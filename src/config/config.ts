@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
+import { exportSecret, exportUrl } from './export-vars.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -79,8 +80,11 @@ const schema = z
     SECSOL_SILENCE_WINDOW: duration('14d'),
     SECSOL_UNHEALTHY_THRESHOLD: int(1, 1, 100),
     SECSOL_EVENT_MIN_SEVERITY: z.enum(SEVERITIES).default('high'),
-    SECSOL_EXPORT_URL: optionalText.pipe(z.url().optional()),
-    SECSOL_EXPORT_SECRET: optionalText,
+    SECSOL_EXPORT_URL: optionalText.pipe(exportUrl.optional()),
+    SECSOL_EXPORT_SECRET: optionalText.pipe(exportSecret.optional()),
+    SECSOL_EXPORT_TIMEOUT: duration('10s'),
+    SECSOL_EXPORT_BACKOFF: duration('1s'),
+    SECSOL_EXPORT_RETRY_FOR: duration('24h'),
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,
@@ -202,7 +206,14 @@ export interface Config {
     readonly unhealthyThreshold: number;
   };
   readonly eventMinSeverity: Severity;
-  readonly export?: { readonly url: string; readonly secret: string };
+  /** Continuous export to a SIEM (src/export/); durations in ms. */
+  readonly export?: {
+    readonly url: string;
+    readonly secret: string;
+    readonly timeoutMs: number;
+    readonly backoffMs: number;
+    readonly retryForMs: number;
+  };
   readonly azure?: {
     readonly subscriptionId: string;
     readonly tenantId: string;
@@ -319,7 +330,13 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     eventMinSeverity: e.SECSOL_EVENT_MIN_SEVERITY,
     export:
       e.SECSOL_EXPORT_URL && e.SECSOL_EXPORT_SECRET
-        ? { url: e.SECSOL_EXPORT_URL, secret: e.SECSOL_EXPORT_SECRET }
+        ? {
+            url: e.SECSOL_EXPORT_URL,
+            secret: e.SECSOL_EXPORT_SECRET,
+            timeoutMs: e.SECSOL_EXPORT_TIMEOUT,
+            backoffMs: e.SECSOL_EXPORT_BACKOFF,
+            retryForMs: e.SECSOL_EXPORT_RETRY_FOR,
+          }
         : undefined,
     azure:
       e.AZURE_SUBSCRIPTION_ID && e.AZURE_TENANT_ID && e.AZURE_CLIENT_ID && e.AZURE_CLIENT_SECRET

@@ -6,6 +6,8 @@
  */
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { registerExportMetrics } from '../export/export-metrics.js';
+import { ExportRepository } from '../export/export-repository.js';
 import type { StorageContext } from '../storage/context.js';
 
 const READ_TIMEOUT_MS = 1000;
@@ -105,6 +107,7 @@ export function createMetrics(deps: MetricsDeps) {
       }
     }, true),
   });
+  registerExportMetrics(registry, new ExportRepository(ctx), bounded);
   return { registry, requests };
 }
 

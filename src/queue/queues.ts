@@ -11,9 +11,13 @@ export const QUEUE = {
   evaluate: 'evaluate',
   /** One job per message to post: job id = delivery item id, so re-queuing is idempotent. */
   deliver: 'deliver',
+  /** Continuous export: one drain job per solution with entries waiting (job id `exp-<solution>`). */
+  export: 'export',
 } as const;
 
 export const TICK_SCHEDULER_ID = 'tick';
+/** The export queue's repeating sweep: re-queues the drain of any solution whose job was lost. */
+export const EXPORT_SWEEP_ID = 'export-sweep';
 
 const itemId = z
   .string()
@@ -28,23 +32,59 @@ export function parseDeliverJob(data: unknown): DeliverJob {
   return parsed.data;
 }
 
+const exportJobSchema = z
+  .object({ solutionId: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'not a solution id') })
+  .strict();
+export type ExportJob = z.infer<typeof exportJobSchema>;
+
+export function parseExportJob(data: unknown): ExportJob {
+  const parsed = exportJobSchema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid export job: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/**
+ * Queues the drain of each solution's export list. The job id is per solution: while one is queued,
+ * delayed or running, adding it again is a no-op (the running one drains what was appended meanwhile).
+ */
+export async function enqueueExports(queue: Queue, solutionIds: string[]) {
+  if (solutionIds.length === 0) return;
+  await queue.addBulk(
+    solutionIds.map((solutionId) => ({
+      name: 'drain',
+      data: { solutionId },
+      // Unexpected errors (Redis) retry a few times; after that the sweep queues it again.
+      opts: {
+        jobId: `exp-${solutionId}`,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    })),
+  );
+}
+
 export interface Queues {
   deliver: Queue;
   evaluate: Queue;
+  export: Queue;
   close(): Promise<void>;
 }
 
 export function openQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
   const deliver = new Queue(QUEUE.deliver, { connection, prefix });
   const evaluate = new Queue(QUEUE.evaluate, { connection, prefix });
+  const exportQueue = new Queue(QUEUE.export, { connection, prefix });
   // Without a listener BullMQ prints raw stack traces on every reconnect attempt during a Redis outage.
-  for (const q of [deliver, evaluate])
+  for (const q of [deliver, evaluate, exportQueue])
     q.on('error', (err) => logger.warn({ queue: q.name, err: err.message }, 'queue error'));
   return {
     deliver,
     evaluate,
+    export: exportQueue,
     close: async () => {
-      await Promise.all([deliver.close(), evaluate.close()]);
+      await Promise.all([deliver.close(), evaluate.close(), exportQueue.close()]);
     },
   };
 }

@@ -4,6 +4,7 @@
  * is queued afresh. Audited.
  */
 import type { Queue } from 'bullmq';
+import type { ExportRedrive } from '../export/export-redrive.js';
 import { enqueueDelivery } from '../queue/queues.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
 import type { DeliveryError, DeliveryRepository } from '../storage/delivery-repository.js';
@@ -15,6 +16,8 @@ export interface DeliveryServiceDeps {
   alertAttempts: number;
   alertBackoffMs: number;
   now: () => number;
+  /** Sends a failed export message (`msg_…` id) again. */
+  exportRedrive?: ExportRedrive;
 }
 
 export class DeliveryService {
@@ -27,6 +30,11 @@ export class DeliveryService {
   async retry(itemId: string, actor: string): Promise<'requeued' | 'not-failed' | 'missing'> {
     const { delivery, deliverQueue, audit } = this.deps;
     const now = this.deps.now();
+    if (itemId.startsWith('msg_')) {
+      const redriven = (await this.deps.exportRedrive?.(itemId)) ?? 'missing';
+      await audit.record({ at: now, actor, action: 'export.retry', outcome: redriven, detail: itemId });
+      return redriven;
+    }
     const outcome = await delivery.requeueFailed(itemId, now);
     if (outcome === 'requeued') {
       // The failed job still holds the item's job id: remove it, or the new one would be ignored.

@@ -1,6 +1,7 @@
 /** What Slack listeners may use: services and repositories, never Redis or the queue directly. */
 import type { Config } from '../config/config.js';
 import type { HealthPolicy } from '../domain/health.js';
+import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
 import type { SolutionService } from '../services/solution-service.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
@@ -29,6 +30,8 @@ export interface SlackDeps {
   reportingSince?: (now: number) => Promise<number | undefined>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
+  /** Continuous export's totals for App Home; absent when export is off. */
+  exportSummary?: () => Promise<ExportSummary>;
   logger: Logger;
   now: () => number;
 }

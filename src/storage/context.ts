@@ -7,9 +7,18 @@ export interface StorageContext {
   readonly redis: Redis;
   readonly keys: Keys;
   readonly scripts: Scripts;
+  /**
+   * Continuous export is on: flips and events are also appended to their solution's export list, in the
+   * same atomic step that records them (src/export/).
+   */
+  readonly exportEnabled: boolean;
 }
 
-export function storageContext(redis: Redis, prefix: string): StorageContext {
+export function storageContext(
+  redis: Redis,
+  prefix: string,
+  opts: { exportEnabled?: boolean } = {},
+): StorageContext {
   const keys = buildKeys(prefix);
-  return { redis, keys, scripts: new Scripts(redis, keys) };
+  return { redis, keys, scripts: new Scripts(redis, keys), exportEnabled: opts.exportEnabled ?? false };
 }

@@ -15,6 +15,8 @@ export interface DeliveryError {
   itemId: string;
   solutionId?: string;
   channel: string;
+  /** Where the message was going: Slack when absent, or the SIEM export (then `channel` is 'export'). */
+  kind?: 'export';
   error: string;
 }
 

@@ -70,6 +70,7 @@ export class FlipRepository {
       deliverable: input.kind !== 'quiet',
       flipCap: FLIP_HISTORY_CAP,
       flipTtlMs: FLIP_TTL_MS,
+      exportEnabled: this.ctx.exportEnabled,
     });
     return outcome === 'flip' ? { outcome, flipId } : { outcome };
   }

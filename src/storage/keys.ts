@@ -73,5 +73,20 @@ export function buildKeys(prefix: string) {
     slackEventSeen: (eventId: string) => `${p}:slack-event:${eventId}`,
     /** HASH: a counter per id, to hand out sequential ids. */
     sequences: `${p}:seq`,
+    // --- continuous export (src/export/) -----------------------------------------------------------
+    /** LIST of JSON export entries (flips and events) waiting for the SIEM, oldest first, per solution. */
+    exportList: (id: string) => `${p}:export:${id}`,
+    /** ZSET solution id -> when its export list next needs a sender (the sweep re-queues lost jobs). */
+    exportPending: `${p}:export-pending`,
+    /** HASH: the retry state of the head of a solution's export list (id, attempts, nextAt, lastError). */
+    exportRetry: (id: string) => `${p}:export-retry:${id}`,
+    /** STRING with PX: one export sender per solution at a time, across all workers. */
+    exportLease: (id: string) => `${p}:export-lease:${id}`,
+    /** ZSET message id -> when it failed for good: export messages an operator can send again. */
+    exportFailed: `${p}:export-failed`,
+    /** STRING with TTL: a failed export message kept for re-drive ({ entry, error, at }). */
+    exportFailedEntry: (messageId: string) => `${p}:export-failed:${messageId}`,
+    /** HASH: export totals across every worker (delivered, failed). */
+    exportStats: `${p}:export-stats`,
   };
 }

@@ -57,6 +57,7 @@ export class ReportRepository {
       receivedAt,
       listCap: EVENT_HISTORY_CAP,
       idCap: EVENT_ID_CAP,
+      exportEnabled: this.ctx.exportEnabled,
       events: events.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
     });
     if (typeof r === 'string') return r;

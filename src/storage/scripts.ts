@@ -72,12 +72,28 @@ export class Scripts {
     listCap: number;
     idCap: number;
     events: { id: string; json: string }[];
+    /** Continuous export is on: accepted events join the solution's export list in the same step. */
+    exportEnabled: boolean;
   }): Promise<string[] | ScriptOutcome<'ingestEvents'>> {
     const { keys } = this;
     const reply = await this.run(
       'ingestEvents',
-      [keys.solution(a.id), keys.events(a.id), keys.eventIds(a.id), keys.deadlines],
-      [a.id, a.receivedAt, a.listCap, a.idCap, ...a.events.flatMap((e) => [e.id, e.json])],
+      [
+        keys.solution(a.id),
+        keys.events(a.id),
+        keys.eventIds(a.id),
+        keys.deadlines,
+        keys.exportList(a.id),
+        keys.exportPending,
+      ],
+      [
+        a.id,
+        a.receivedAt,
+        a.listCap,
+        a.idCap,
+        a.exportEnabled ? '1' : '0',
+        ...a.events.flatMap((e) => [e.id, e.json]),
+      ],
     );
     return Array.isArray(reply) ? z.array(z.string()).parse(reply) : decodeResult('ingestEvents', reply);
   }
@@ -98,6 +114,8 @@ export class Scripts {
     flipCap: number;
     flipTtlMs: number;
     now: number;
+    /** Continuous export is on: the flip joins the solution's export list in the same step. */
+    exportEnabled: boolean;
   }): Promise<ScriptOutcome<'commitEvaluation'>> {
     const { keys } = this;
     const reply = await this.run(
@@ -109,6 +127,8 @@ export class Scripts {
         keys.deadlines,
         keys.outbox,
         keys.channelOutbox(a.channel),
+        keys.exportList(a.id),
+        keys.exportPending,
       ],
       [
         a.id,
@@ -126,6 +146,7 @@ export class Scripts {
         a.flipCap,
         a.flipTtlMs,
         a.now,
+        a.exportEnabled ? '1' : '0',
       ],
     );
     return decodeResult('commitEvaluation', reply);

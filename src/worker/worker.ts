@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { type ConnectionOptions, type Job, type Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
 import { formatDuration } from '../domain/duration.js';
+import { startExport } from '../export/export-worker.js';
 import type { Logger } from '../logger.js';
 import { enqueueDelivery, QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
 import type { StorageContext } from '../storage/context.js';
@@ -154,6 +155,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     { every: w.tickEvery },
     { name: 'tick', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
   );
+
+  // --- Continuous export to a SIEM (src/export/): its own queue, consumer and sweep; off without a URL.
+  const exporter = await startExport({
+    config,
+    ctx,
+    connection: deps.connection,
+    logger: logger.child({ part: 'export' }),
+    now,
+  });
+
   logger.info({ tickEvery: w.tickEvery, concurrency: w.concurrency }, 'worker started');
 
   return {
@@ -161,7 +172,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deliverer,
     close: async (force = false) => {
       if (force) await deliverer.releaseHeldLeases();
-      await Promise.all([tickWorker.close(force), deliverWorker?.close(force)]);
+      await Promise.all([tickWorker.close(force), deliverWorker?.close(force), exporter.close(force)]);
     },
   };
 }

@@ -84,7 +84,14 @@ describe('ingestHealth', () => {
 describe('ingestEvents', () => {
   const events = (...ids: string[]) => ids.map((id) => ({ id, json: JSON.stringify({ id }) }));
   const ingest = (...ids: string[]) =>
-    ctx.scripts.ingestEvents({ id: 'a', receivedAt: 50, listCap: 10, idCap: 10, events: events(...ids) });
+    ctx.scripts.ingestEvents({
+      id: 'a',
+      receivedAt: 50,
+      listCap: 10,
+      idCap: 10,
+      events: events(...ids),
+      exportEnabled: false,
+    });
 
   it('says missing or not-connected', async () => {
     expect(await ingest('e1')).toBe('missing');
@@ -113,6 +120,7 @@ describe('commitEvaluation', () => {
       expectedRev: 1,
       expectedState: 'not_reported',
       expectedSeq: 0,
+      exportEnabled: false,
       newState: 'unhealthy',
       at: 100,
       reason: 'r',

@@ -5,6 +5,7 @@
  */
 import type { HomeView, KnownBlock } from '@slack/types';
 import { STATE_LABEL } from '../../domain/model.js';
+import type { ExportSummary } from '../../export/export-repository.js';
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
 import type { DeliveryError } from '../../storage/delivery-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
@@ -21,6 +22,8 @@ export interface HomeInput {
   snapshot: StatusSnapshot;
   /** Newest first. */
   deliveryErrors: DeliveryError[];
+  /** Continuous export's totals; absent when export is off. */
+  exportSummary?: ExportSummary;
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -74,9 +77,27 @@ function errorRow(e: DeliveryError, names: Map<string, string>): KnownBlock {
   const what = e.solutionId
     ? `*${escTrunc(oneLine(names.get(e.solutionId) ?? e.solutionId), 100)}*`
     : `\`${escTrunc(e.itemId, 80)}\``;
-  return section(
-    `:warning: ${slackDate(e.at)} · ${what} in ${channel}: \`${escTrunc(oneLine(e.error), 300)}\``,
-  );
+  const where = e.kind === 'export' ? 'to the SIEM export' : `in ${channel}`;
+  return section(`:warning: ${slackDate(e.at)} · ${what} ${where}: \`${escTrunc(oneLine(e.error), 300)}\``);
+}
+
+/** Continuous export at a glance: what waits, what went, what failed, and why it is retrying. */
+function exportSection(x: ExportSummary): KnownBlock {
+  const totals = `${nf.format(x.waiting)} waiting · ${nf.format(x.delivered)} delivered · ${nf.format(x.failed)} failed`;
+  const lines = [
+    `*SIEM export*\n${x.retrying > 0 || x.redrivable > 0 ? ':warning:' : ':white_check_mark:'} ${totals}`,
+  ];
+  if (x.retrying > 0) {
+    const next = x.nextAttemptAt !== undefined ? `, next attempt ${slackDate(x.nextAttemptAt)}` : '';
+    lines.push(
+      `The receiver is not taking messages for ${nf.format(x.retrying)} solution${x.retrying === 1 ? '' : 's'}${next}: \`${escTrunc(oneLine(x.lastError ?? ''), 300)}\``,
+    );
+  }
+  if (x.redrivable > 0)
+    lines.push(
+      `${nf.format(x.redrivable)} failed message${x.redrivable === 1 ? ' is' : 's are'} listed with the delivery errors and can be sent again.`,
+    );
+  return section(lines.join('\n'));
 }
 
 export function homeView(input: HomeInput): HomeView {
@@ -136,6 +157,7 @@ export function homeView(input: HomeInput): HomeView {
     blocks.push(section(`*Delivery errors* (latest ${errors.length}): messages secsol could not post`));
     for (const e of errors) blocks.push(errorRow(e, names));
   }
+  if (input.exportSummary) blocks.push({ type: 'divider' }, exportSection(input.exportSummary));
   blocks.push(
     context(
       '`/secsol status` for the whole page · `/secsol view <solution>` for one · `/secsol help` for every command',

@@ -6,12 +6,15 @@
     KEYS[2] events        LIST   the solution's events, JSON, newest first
     KEYS[3] eventIds      ZSET   event id -> receive time (the dedup window)
     KEYS[4] deadlines     ZSET   solution id -> when its state may next change
+    KEYS[5] exportList    LIST   the solution's continuous-export messages, JSON, oldest first
+    KEYS[6] exportPending ZSET   solution id -> when its export list next needs a sender
 
     ARGV[1] id            string the solution id
     ARGV[2] receivedAt    number ms, when secsol received them
     ARGV[3] listCap       number how many events the list keeps
     ARGV[4] idCap         number how many event ids the dedup window keeps
-    ARGV[5..] events      string eventId, eventJson pairs
+    ARGV[5] export        string '1' continuous export is on: accepted events join the export list
+    ARGV[6..] events      string eventId, eventJson pairs
 
   Output:
     {id, ...}  accepted: the event ids newly stored (empty when all were duplicates)
@@ -21,11 +24,28 @@
 local lifecycle = redis.call('HGET', KEYS[1], 'lifecycle')
 if not lifecycle then return -1 end
 if lifecycle ~= 'connected' then return -2 end
+-- Continuous export (export on: ARGV[5] == '1'): each accepted event is copied into its solution's
+-- export list (KEYS[5]) in this same atomic step (the events list is capped; the copy is not), and the
+-- solution is marked as having entries waiting (KEYS[6], NX keeps a retry time already set). The message
+-- id is stable: derived from the event id and the solution's incarnation (createdAt).
+local exportSolution = nil
+if ARGV[5] == '1' then
+  exportSolution = redis.call('HMGET', KEYS[1], 'name', 'vendor', 'family', 'source', 'createdAt')
+end
+local function exportEvent(eventId, eventJson)
+  local s = exportSolution
+  redis.call('RPUSH', KEYS[5], cjson.encode({ type = 'event',
+    id = 'msg_' .. string.sub(redis.sha1hex('event\n' .. ARGV[1] .. '\n' .. (s[5] or '') .. '\n' .. eventId), 1, 32),
+    solutionId = ARGV[1], name = s[1], vendor = s[2], family = s[3], source = s[4], queuedAt = ARGV[2],
+    event = eventJson }))
+  redis.call('ZADD', KEYS[6], 'NX', ARGV[2], ARGV[1])
+end
 local accepted = {}
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   if redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[i]) == 1 then
     redis.call('LPUSH', KEYS[2], ARGV[i + 1])
     accepted[#accepted + 1] = ARGV[i]
+    if exportSolution then exportEvent(ARGV[i], ARGV[i + 1]) end
   end
 end
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)

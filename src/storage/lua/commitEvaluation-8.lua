@@ -1,7 +1,7 @@
 --[[
   The evaluator's commit: compare-and-set on the facts revision, the state and the flip sequence.
   The winner writes the flip, puts it in the outbox (when it deserves a message) and sets the next
-  deadline in one atomic step.
+  deadline in one atomic step; with export on, the flip's export message is appended in the same step.
 
   Input:
     KEYS[1] solution      HASH   the solution's record
@@ -10,6 +10,8 @@
     KEYS[4] deadlines     ZSET   solution id -> when its state may next change
     KEYS[5] outbox        ZSET   delivery id -> when it was written
     KEYS[6] channelOutbox ZSET   the same, for the flip's channel
+    KEYS[7] exportList    LIST   the solution's continuous-export messages, JSON, oldest first
+    KEYS[8] exportPending ZSET   solution id -> when its export list next needs a sender
 
     ARGV[1] id            string the solution id
     ARGV[2] expectedRev   number the facts revision the evaluation read
@@ -26,6 +28,7 @@
     ARGV[13] flipCap      number how many flip ids the solution's list keeps
     ARGV[14] flipTtlMs    number how long the flip record lives
     ARGV[15] now          number ms, the outbox score (when it was written)
+    ARGV[16] export       string '1' continuous export is on: the flip joins the export list
 
   Output:
     'gone'   gone: the solution is no longer connected; it leaves the work list
@@ -59,6 +62,18 @@ redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[13]) - 1)
 if ARGV[10] == '1' then
   redis.call('ZADD', KEYS[5], ARGV[15], ARGV[9])
   redis.call('ZADD', KEYS[6], ARGV[15], ARGV[9])
+end
+-- Continuous export (export on: ARGV[16] == '1'): every flip, alerting or quiet, joins its solution's
+-- export list (KEYS[7]) in this same atomic step, and the solution is marked as having entries waiting
+-- (KEYS[8], NX keeps a retry time already set). The message id is stable: derived from the flip id and
+-- the solution's incarnation (createdAt), so a re-created solution id never reuses one.
+if ARGV[16] == '1' then
+  local s = redis.call('HMGET', KEYS[1], 'name', 'vendor', 'family', 'source', 'createdAt')
+  redis.call('RPUSH', KEYS[7], cjson.encode({ type = 'flip',
+    id = 'msg_' .. string.sub(redis.sha1hex('flip\n' .. id .. '\n' .. (s[5] or '') .. '\n' .. ARGV[9]), 1, 32),
+    solutionId = id, name = s[1], vendor = s[2], family = s[3], source = s[4], queuedAt = ARGV[15],
+    flipId = ARGV[9], at = ARGV[6], from = state, to = ARGV[5], reason = ARGV[7] }))
+  redis.call('ZADD', KEYS[8], 'NX', ARGV[15], id)
 end
 setDeadline()
 return 'flip'
