@@ -10,6 +10,8 @@ export interface MetricsDeps {
   ctx: StorageContext;
   queues: Queue[];
   now: () => number;
+  /** Items waiting in the outbox, all kinds together. */
+  outboxSize: () => Promise<number>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -43,7 +45,7 @@ export function createMetrics(deps: MetricsDeps) {
     help: 'Messages written but not yet delivered to Slack',
     registers: [registry],
     async collect() {
-      this.set(await ctx.redis.zcard(ctx.keys.outbox));
+      this.set(await deps.outboxSize());
     },
   });
   new Gauge({

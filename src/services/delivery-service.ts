@@ -3,17 +3,16 @@
  * fixed (the bot invited to the channel, a token replaced): the item goes back to the outbox and its job
  * is queued afresh. Audited.
  */
-import type { Queue } from 'bullmq';
-import { enqueueDelivery } from '../queue/queues.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
 import type { DeliveryError, DeliveryRepository } from '../storage/delivery-repository.js';
+
+export type { DeliveryError } from '../storage/delivery-repository.js';
 
 export interface DeliveryServiceDeps {
   delivery: DeliveryRepository;
   audit: AuditRepository;
-  deliverQueue: Queue;
-  alertAttempts: number;
-  alertBackoffMs: number;
+  outbox: Outbox;
   now: () => number;
 }
 
@@ -25,15 +24,14 @@ export class DeliveryService {
   }
 
   async retry(itemId: string, actor: string): Promise<'requeued' | 'not-failed' | 'missing'> {
-    const { delivery, deliverQueue, audit } = this.deps;
-    const now = this.deps.now();
-    const outcome = await delivery.requeueFailed(itemId, now);
-    if (outcome === 'requeued') {
-      // The failed job still holds the item's job id: remove it, or the new one would be ignored.
-      await deliverQueue.remove(itemId);
-      await enqueueDelivery(deliverQueue, itemId, this.deps.alertAttempts, this.deps.alertBackoffMs);
-    }
-    await audit.record({ at: now, actor, action: 'delivery.retry', outcome, detail: itemId });
+    const outcome = await this.deps.outbox.redrive(itemId);
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor,
+      action: 'delivery.retry',
+      outcome,
+      detail: itemId,
+    });
     return outcome;
   }
 }

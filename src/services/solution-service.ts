@@ -3,14 +3,12 @@
  * Every decision is audited with who made it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { HealthPolicy } from '../domain/health.js';
 import type { Family, Solution } from '../domain/model.js';
-import { enqueueDelivery } from '../queue/queues.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import type { Decision, Enrollment, EnrollmentRepository } from '../storage/enrollment-repository.js';
-import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { ConfigPatch, SolutionRepository } from '../storage/solution-repository.js';
 import { hashToken, newToken } from './tokens.js';
 
 export interface NewSolution {
@@ -29,18 +27,14 @@ export interface SolutionServiceDeps {
   solutions: SolutionRepository;
   enrollments: EnrollmentRepository;
   audit: AuditRepository;
-  delivery: DeliveryRepository;
-  deliverQueue: Queue;
+  outbox: Outbox;
   approvalChannel: string;
   defaults: HealthPolicy;
-  alertAttempts: number;
-  alertBackoffMs: number;
   now: () => number;
-  /** Called after a decision, to update the request message in Slack (best effort). */
-  onDecision?: (enrollment: Enrollment) => Promise<void>;
 }
 
-const ENROLLMENT_TTL_MS = 365 * 86_400_000;
+export type { Enrollment } from '../storage/enrollment-repository.js';
+export type { ConfigPatch } from '../storage/solution-repository.js';
 
 export function slugify(name: string): string {
   const slug = name
@@ -134,19 +128,12 @@ export class SolutionService {
       requestedBy,
     };
     await this.deps.enrollments.create(enrollment);
-    await this.deps.delivery.createItem(
-      enrollment.id,
-      this.deps.approvalChannel,
-      { solutionId },
-      now,
-      ENROLLMENT_TTL_MS,
-    );
-    await enqueueDelivery(
-      this.deps.deliverQueue,
-      enrollment.id,
-      this.deps.alertAttempts,
-      this.deps.alertBackoffMs,
-    );
+    // The request message is an outbox item of its own (the enrollment's hash carries its delivery).
+    await this.deps.outbox.add('approval', {
+      id: enrollment.id,
+      channel: this.deps.approvalChannel,
+      fields: { solutionId },
+    });
     await this.deps.audit.record({
       at: now,
       actor: requestedBy,
@@ -192,11 +179,62 @@ export class SolutionService {
           : `refused: already ${result.status}`,
       detail: enrollmentId,
     });
-    if (result.applied && this.deps.onDecision) {
-      const updated = await this.deps.enrollments.get(enrollmentId);
-      if (updated) await this.deps.onDecision(updated).catch(() => undefined);
+    if (result.applied) {
+      // Shown in the request message wherever it was decided (Slack or the admin API), through the outbox.
+      await this.deps.outbox.addEdit('approval-edit', enrollmentId, {
+        id: `edit-${randomUUID()}`,
+        channel: enrollment.requestChannel ?? this.deps.approvalChannel,
+        fields: { enrollmentId },
+      });
     }
     return result;
+  }
+
+  async enrollment(enrollmentId: string): Promise<Enrollment | null> {
+    return this.deps.enrollments.get(enrollmentId);
+  }
+
+  /** The solution's oldest connection request still waiting for an approver. */
+  async pendingRequest(solutionId: string): Promise<Enrollment | null> {
+    const [pending] = await this.deps.enrollments.pendingFor(solutionId);
+    return pending ?? null;
+  }
+
+  /**
+   * A configuration change at the version the change was prepared on (a modal's), audited with its
+   * outcome; 'stale' when someone else saved first.
+   */
+  async configure(
+    solutionId: string,
+    patch: ConfigPatch,
+    expectedVersion: number,
+    change: { actor: string; action: string; detail: string },
+  ): Promise<'ok' | 'missing' | 'stale'> {
+    const result = await this.deps.solutions.updateConfig(
+      solutionId,
+      patch,
+      expectedVersion,
+      this.deps.now(),
+    );
+    await this.deps.audit.record({
+      at: this.deps.now(),
+      actor: change.actor,
+      action: change.action,
+      solutionId,
+      outcome: result === 'ok' ? 'applied' : `refused: ${result}`,
+      detail: change.detail,
+    });
+    return result;
+  }
+
+  /** Records an attempt that was refused before it changed anything (who tried what is worth keeping). */
+  async refused(attempt: {
+    actor: string;
+    action: string;
+    solutionId?: string;
+    detail: string;
+  }): Promise<void> {
+    await this.deps.audit.record({ at: this.deps.now(), outcome: 'refused', ...attempt });
   }
 
   /**
