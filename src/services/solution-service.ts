@@ -4,24 +4,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { HealthPolicy } from '../domain/health.js';
-import type { Family, Solution } from '../domain/model.js';
+import type { Solution } from '../domain/model.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { AuditRepository } from '../storage/audit-repository.js';
+import type { AuditEntry, AuditRepository } from '../storage/audit-repository.js';
 import type { Decision, Enrollment, EnrollmentRepository } from '../storage/enrollment-repository.js';
 import type { ConfigPatch, SolutionRepository } from '../storage/solution-repository.js';
+import { type NewSolution, newSolution, slugify } from './new-solution.js';
 import { hashToken, newToken } from './tokens.js';
-
-export interface NewSolution {
-  name: string;
-  vendor: string;
-  family?: Family;
-  consoleUrl?: string;
-  description?: string;
-  every?: number;
-  grace?: number;
-  alertChannel?: string;
-  owner?: string;
-}
 
 export interface SolutionServiceDeps {
   solutions: SolutionRepository;
@@ -35,25 +24,13 @@ export interface SolutionServiceDeps {
 
 export type { Enrollment } from '../storage/enrollment-repository.js';
 export type { ConfigPatch } from '../storage/solution-repository.js';
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/g, '');
-  return slug || 'solution';
-}
+export { type NewSolution, SOLUTION_ID_PATTERN, slugify } from './new-solution.js';
 
 export type ConnectResult =
   | { outcome: 'connected'; enrollmentId: string }
   | { outcome: 'missing' }
   /** Not (or no longer) a discovered solution at the expected version: someone else acted first. */
   | { outcome: 'stale'; lifecycle?: Solution['lifecycle']; decidedBy?: string };
-
-export const SOLUTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export class SolutionService {
   constructor(private readonly deps: SolutionServiceDeps) {}
@@ -72,24 +49,7 @@ export class SolutionService {
     const base = slugify(input.name);
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-      const solution: Solution = {
-        id,
-        name: input.name,
-        vendor: input.vendor,
-        family: input.family ?? 'other',
-        source,
-        description: input.description,
-        consoleUrl: input.consoleUrl,
-        owner: input.owner,
-        alertChannel: input.alertChannel,
-        linkedResources: [],
-        every: input.every,
-        grace: input.grace,
-        lifecycle,
-        createdAt: now,
-        connectedAt: lifecycle === 'connected' ? now : undefined,
-        version: 1,
-      };
+      const solution = newSolution(input, { id, lifecycle, source, now });
       const deadline = lifecycle === 'connected' ? this.firstDeadline(now) : null;
       if (await this.deps.solutions.create(solution, now, deadline)) return solution;
     }
@@ -101,13 +61,7 @@ export class SolutionService {
     const solution = await this.createUnique(input, 'connected', 'push');
     const token = newToken();
     await this.deps.solutions.setTokenHash(solution.id, hashToken(token));
-    await this.deps.audit.record({
-      at: this.deps.now(),
-      actor,
-      action: 'solution.create',
-      solutionId: solution.id,
-      outcome: 'applied',
-    });
+    await this.audit({ actor, action: 'solution.create', solutionId: solution.id, outcome: 'applied' });
     return { solution, token };
   }
 
@@ -134,8 +88,7 @@ export class SolutionService {
       channel: this.deps.approvalChannel,
       fields: { solutionId },
     });
-    await this.deps.audit.record({
-      at: now,
+    await this.audit({
       actor: requestedBy,
       action: 'connection.request',
       solutionId,
@@ -167,8 +120,7 @@ export class SolutionService {
       this.firstDeadline(now),
       opts.expectedVersion,
     );
-    await this.deps.audit.record({
-      at: now,
+    await this.audit({
       actor,
       action: decision === 'approved' ? 'connection.approve' : 'connection.deny',
       solutionId: enrollment.solutionId,
@@ -216,8 +168,7 @@ export class SolutionService {
       expectedVersion,
       this.deps.now(),
     );
-    await this.deps.audit.record({
-      at: this.deps.now(),
+    await this.audit({
       actor: change.actor,
       action: change.action,
       solutionId,
@@ -234,7 +185,7 @@ export class SolutionService {
     solutionId?: string;
     detail: string;
   }): Promise<void> {
-    await this.deps.audit.record({ at: this.deps.now(), outcome: 'refused', ...attempt });
+    await this.audit({ outcome: 'refused', ...attempt });
   }
 
   /**
@@ -253,8 +204,7 @@ export class SolutionService {
     if (!rec) return { outcome: 'missing' };
     const version = expectedVersion ?? rec.solution.version;
     if (rec.solution.lifecycle !== 'discovered' || rec.solution.version !== version) {
-      await this.deps.audit.record({
-        at: this.deps.now(),
+      await this.audit({
         actor,
         action: 'connection.approve',
         solutionId,
@@ -293,8 +243,7 @@ export class SolutionService {
     const token = newToken();
     const set = await this.deps.solutions.setTokenHash(enrollment.solutionId, hashToken(token), true);
     if (set !== 'set') return { status: 'approved', solutionId: enrollment.solutionId };
-    await this.deps.audit.record({
-      at: this.deps.now(),
+    await this.audit({
       actor: 'enrollment-api',
       action: 'token.issue',
       solutionId: enrollment.solutionId,
@@ -309,20 +258,17 @@ export class SolutionService {
     const token = newToken();
     const r = await this.deps.solutions.setTokenHash(solutionId, hashToken(token));
     if (r === 'missing') return null;
-    await this.deps.audit.record({
-      at: this.deps.now(),
-      actor,
-      action: 'token.rotate',
-      solutionId,
-      outcome: 'applied',
-    });
+    await this.audit({ actor, action: 'token.rotate', solutionId, outcome: 'applied' });
     return token;
+  }
+
+  private audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    return this.deps.audit.record({ at: this.deps.now(), ...entry });
   }
 
   async delete(solutionId: string, actor: string): Promise<boolean> {
     const deleted = await this.deps.solutions.delete(solutionId);
-    await this.deps.audit.record({
-      at: this.deps.now(),
+    await this.audit({
       actor,
       action: 'solution.delete',
       solutionId,
