@@ -14,6 +14,7 @@ import { run } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { evaluate, policyFor } from '../src/domain/health.js';
 import { createLogger } from '../src/logger.js';
+import { Outbox } from '../src/outbox/outbox.js';
 import { type StorageContext, storageContext } from '../src/storage/context.js';
 import { DeliveryRepository } from '../src/storage/delivery-repository.js';
 import { FlipRepository } from '../src/storage/flip-repository.js';
@@ -85,12 +86,15 @@ async function measure(n: number) {
       ctx,
       solutions: new SolutionRepository(ctx),
       flips: new FlipRepository(ctx),
-      delivery: new DeliveryRepository(ctx),
-      deliverQueue: queue,
+      outbox: new Outbox({
+        delivery: new DeliveryRepository(ctx),
+        keys: ctx.keys,
+        queue,
+        policy: { attempts: 1, backoffMs: 1000 },
+        now: Date.now,
+      }),
       defaults: policy,
       defaultChannel: 'C0BENCH',
-      alertAttempts: 1,
-      alertBackoffMs: 1000,
       heartbeatStaleMs: 3_600_000,
       logger,
     });

@@ -16,6 +16,8 @@ export interface MetricsDeps {
   ctx: StorageContext;
   queues: Queue[];
   now: () => number;
+  /** Items waiting in the outbox, all kinds together. */
+  outboxSize: () => Promise<number>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -78,7 +80,7 @@ export function createMetrics(deps: MetricsDeps) {
     name: 'secsol_outbox_items',
     help: 'Messages written but not yet delivered to Slack',
     registers: [registry],
-    collect: fromRedis(async (g) => g.set(await ctx.redis.zcard(ctx.keys.outbox))),
+    collect: fromRedis(async (g) => g.set(await deps.outboxSize())),
   });
   new Gauge({
     name: 'secsol_delivery_errors',

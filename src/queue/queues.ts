@@ -1,6 +1,6 @@
 /**
- * The seam between the web process and the worker: queue names and the typed, validated job payloads.
- * Job data holds ids only, never tokens or response URLs.
+ * The seam between the web process and the worker: the queue names. Job payloads are typed and validated
+ * where they are made: the deliver job's in outbox/kinds.ts (ids and a kind only, never secrets).
  */
 import { type ConnectionOptions, Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 export const QUEUE = {
   /** One repeating job (a job scheduler) drives evaluation ticks. */
   evaluate: 'evaluate',
-  /** One job per message to post: job id = delivery item id, so re-queuing is idempotent. */
+  /** One job per outbox item, `{ kind, itemId }`: job id = item id, so re-queuing is idempotent. */
   deliver: 'deliver',
   /** Continuous export: one drain job per solution with entries waiting (job id `exp-<solution>`). */
   export: 'export',
@@ -18,19 +18,6 @@ export const QUEUE = {
 export const TICK_SCHEDULER_ID = 'tick';
 /** The export queue's repeating sweep: re-queues the drain of any solution whose job was lost. */
 export const EXPORT_SWEEP_ID = 'export-sweep';
-
-const itemId = z
-  .string()
-  .regex(/^(flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}$/, 'not a delivery item id');
-export const deliverJobSchema = z.object({ itemId }).strict();
-export type DeliverJob = z.infer<typeof deliverJobSchema>;
-
-/** Job data read back from Redis is outside input: a job that can never be valid fails for good. */
-export function parseDeliverJob(data: unknown): DeliverJob {
-  const parsed = deliverJobSchema.safeParse(data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid deliver job: ${parsed.error.message}`);
-  return parsed.data;
-}
 
 const exportJobSchema = z
   .object({ solutionId: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'not a solution id') })
@@ -87,34 +74,4 @@ export function openQueues(connection: ConnectionOptions, prefix: string, logger
       await Promise.all([deliver.close(), evaluate.close(), exportQueue.close()]);
     },
   };
-}
-
-const deliveryOpts = (itemId: string, attempts: number, backoffMs: number) => ({
-  jobId: itemId,
-  attempts,
-  backoff: { type: 'exponential', delay: backoffMs },
-  removeOnComplete: { count: 1000 },
-  removeOnFail: { count: 5000 },
-});
-
-/** Queues many deliveries in one round trip (a storm of flips). */
-export async function enqueueDeliveries(
-  queue: Queue,
-  itemIds: string[],
-  attempts: number,
-  backoffMs: number,
-) {
-  if (itemIds.length === 0) return;
-  await queue.addBulk(
-    itemIds.map((itemId) => ({
-      name: 'deliver',
-      data: { itemId },
-      opts: deliveryOpts(itemId, attempts, backoffMs),
-    })),
-  );
-}
-
-/** Queues a delivery. The job id is the item id: adding it twice while it exists is a no-op. */
-export async function enqueueDelivery(queue: Queue, itemId: string, attempts: number, backoffMs: number) {
-  await queue.add('deliver', { itemId }, deliveryOpts(itemId, attempts, backoffMs));
 }

@@ -3,18 +3,17 @@
  * fixed (the bot invited to the channel, a token replaced): the item goes back to the outbox and its job
  * is queued afresh. Audited.
  */
-import type { Queue } from 'bullmq';
 import type { ExportRedrive } from '../export/export-redrive.js';
-import { enqueueDelivery } from '../queue/queues.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
 import type { DeliveryError, DeliveryRepository } from '../storage/delivery-repository.js';
+
+export type { DeliveryError } from '../storage/delivery-repository.js';
 
 export interface DeliveryServiceDeps {
   delivery: DeliveryRepository;
   audit: AuditRepository;
-  deliverQueue: Queue;
-  alertAttempts: number;
-  alertBackoffMs: number;
+  outbox: Outbox;
   now: () => number;
   /** Sends a failed export message (`msg_…` id) again. */
   exportRedrive?: ExportRedrive;
@@ -28,20 +27,28 @@ export class DeliveryService {
   }
 
   async retry(itemId: string, actor: string): Promise<'requeued' | 'not-failed' | 'missing'> {
-    const { delivery, deliverQueue, audit } = this.deps;
-    const now = this.deps.now();
-    if (itemId.startsWith('msg_')) {
+    const { delivery, audit } = this.deps;
+    // The failure record says what failed: a Slack delivery (its outbox kind) or an export message.
+    const failure = await delivery.findError(itemId);
+    if (failure?.kind === 'export') {
       const redriven = (await this.deps.exportRedrive?.(itemId)) ?? 'missing';
-      await audit.record({ at: now, actor, action: 'export.retry', outcome: redriven, detail: itemId });
+      await audit.record({
+        at: this.deps.now(),
+        actor,
+        action: 'export.retry',
+        outcome: redriven,
+        detail: itemId,
+      });
       return redriven;
     }
-    const outcome = await delivery.requeueFailed(itemId, now);
-    if (outcome === 'requeued') {
-      // The failed job still holds the item's job id: remove it, or the new one would be ignored.
-      await deliverQueue.remove(itemId);
-      await enqueueDelivery(deliverQueue, itemId, this.deps.alertAttempts, this.deps.alertBackoffMs);
-    }
-    await audit.record({ at: now, actor, action: 'delivery.retry', outcome, detail: itemId });
+    const outcome = await this.deps.outbox.redrive(itemId);
+    await audit.record({
+      at: this.deps.now(),
+      actor,
+      action: 'delivery.retry',
+      outcome,
+      detail: itemId,
+    });
     return outcome;
   }
 }

@@ -3,10 +3,8 @@
  * severity become one Slack message per request (a burst is grouped), deduplicated by event id.
  */
 import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import { type HealthReport, type SecurityEvent, type Severity, severityRank } from '../domain/model.js';
-import { enqueueDelivery } from '../queue/queues.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { IngestOutcome, ReportRepository } from '../storage/report-repository.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 
@@ -23,18 +21,13 @@ export interface IncomingEvent {
 export interface IngestServiceDeps {
   solutions: SolutionRepository;
   reports: ReportRepository;
-  delivery: DeliveryRepository;
-  deliverQueue: Queue;
+  outbox: Outbox;
   defaultChannel: string;
   minSeverity: Severity;
-  alertAttempts: number;
-  alertBackoffMs: number;
   now: () => number;
   /** Continuous export hook (SIEM), called with what was accepted. */
   onAccepted?: (kind: 'event', solutionId: string, items: SecurityEvent[]) => Promise<void>;
 }
-
-const BATCH_TTL_MS = 7 * 86_400_000;
 
 /** An event without an id gets one from its content, so a retried POST is recognised as the same event. */
 export function contentId(solutionId: string, e: IncomingEvent): string {
@@ -101,18 +94,18 @@ export class IngestService {
         .update(alertable.map((e) => e.id).join('\n'))
         .digest('hex')
         .slice(0, 24)}`;
-      await this.deps.delivery.createItem(
-        batchId,
-        channel,
-        { solutionId, events: JSON.stringify(alertable.slice(0, 50)), count: String(alertable.length) },
+      await this.deps.outbox.add(
+        'event-batch',
+        {
+          id: batchId,
+          channel,
+          fields: {
+            solutionId,
+            events: JSON.stringify(alertable.slice(0, 50)),
+            count: String(alertable.length),
+          },
+        },
         receivedAt,
-        BATCH_TTL_MS,
-      );
-      await enqueueDelivery(
-        this.deps.deliverQueue,
-        batchId,
-        this.deps.alertAttempts,
-        this.deps.alertBackoffMs,
       );
     }
     if (accepted.length > 0)

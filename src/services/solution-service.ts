@@ -3,63 +3,34 @@
  * Every decision is audited with who made it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { HealthPolicy } from '../domain/health.js';
-import type { Family, Solution } from '../domain/model.js';
-import { enqueueDelivery } from '../queue/queues.js';
-import type { AuditRepository } from '../storage/audit-repository.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { Solution } from '../domain/model.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { AuditEntry, AuditRepository } from '../storage/audit-repository.js';
 import type { Decision, Enrollment, EnrollmentRepository } from '../storage/enrollment-repository.js';
-import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { ConfigPatch, SolutionRepository } from '../storage/solution-repository.js';
+import { type NewSolution, newSolution, slugify } from './new-solution.js';
 import { hashToken, newToken } from './tokens.js';
-
-export interface NewSolution {
-  name: string;
-  vendor: string;
-  family?: Family;
-  consoleUrl?: string;
-  description?: string;
-  every?: number;
-  grace?: number;
-  alertChannel?: string;
-  owner?: string;
-}
 
 export interface SolutionServiceDeps {
   solutions: SolutionRepository;
   enrollments: EnrollmentRepository;
   audit: AuditRepository;
-  delivery: DeliveryRepository;
-  deliverQueue: Queue;
+  outbox: Outbox;
   approvalChannel: string;
   defaults: HealthPolicy;
-  alertAttempts: number;
-  alertBackoffMs: number;
   now: () => number;
-  /** Called after a decision, to update the request message in Slack (best effort). */
-  onDecision?: (enrollment: Enrollment) => Promise<void>;
 }
 
-const ENROLLMENT_TTL_MS = 365 * 86_400_000;
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/g, '');
-  return slug || 'solution';
-}
+export type { Enrollment } from '../storage/enrollment-repository.js';
+export type { ConfigPatch } from '../storage/solution-repository.js';
+export { type NewSolution, SOLUTION_ID_PATTERN, slugify } from './new-solution.js';
 
 export type ConnectResult =
   | { outcome: 'connected'; enrollmentId: string }
   | { outcome: 'missing' }
   /** Not (or no longer) a discovered solution at the expected version: someone else acted first. */
   | { outcome: 'stale'; lifecycle?: Solution['lifecycle']; decidedBy?: string };
-
-export const SOLUTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export class SolutionService {
   constructor(private readonly deps: SolutionServiceDeps) {}
@@ -78,24 +49,7 @@ export class SolutionService {
     const base = slugify(input.name);
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-      const solution: Solution = {
-        id,
-        name: input.name,
-        vendor: input.vendor,
-        family: input.family ?? 'other',
-        source,
-        description: input.description,
-        consoleUrl: input.consoleUrl,
-        owner: input.owner,
-        alertChannel: input.alertChannel,
-        linkedResources: [],
-        every: input.every,
-        grace: input.grace,
-        lifecycle,
-        createdAt: now,
-        connectedAt: lifecycle === 'connected' ? now : undefined,
-        version: 1,
-      };
+      const solution = newSolution(input, { id, lifecycle, source, now });
       const deadline = lifecycle === 'connected' ? this.firstDeadline(now) : null;
       if (await this.deps.solutions.create(solution, now, deadline)) return solution;
     }
@@ -107,13 +61,7 @@ export class SolutionService {
     const solution = await this.createUnique(input, 'connected', 'push');
     const token = newToken();
     await this.deps.solutions.setTokenHash(solution.id, hashToken(token));
-    await this.deps.audit.record({
-      at: this.deps.now(),
-      actor,
-      action: 'solution.create',
-      solutionId: solution.id,
-      outcome: 'applied',
-    });
+    await this.audit({ actor, action: 'solution.create', solutionId: solution.id, outcome: 'applied' });
     return { solution, token };
   }
 
@@ -134,21 +82,13 @@ export class SolutionService {
       requestedBy,
     };
     await this.deps.enrollments.create(enrollment);
-    await this.deps.delivery.createItem(
-      enrollment.id,
-      this.deps.approvalChannel,
-      { solutionId },
-      now,
-      ENROLLMENT_TTL_MS,
-    );
-    await enqueueDelivery(
-      this.deps.deliverQueue,
-      enrollment.id,
-      this.deps.alertAttempts,
-      this.deps.alertBackoffMs,
-    );
-    await this.deps.audit.record({
-      at: now,
+    // The request message is an outbox item of its own (the enrollment's hash carries its delivery).
+    await this.deps.outbox.add('approval', {
+      id: enrollment.id,
+      channel: this.deps.approvalChannel,
+      fields: { solutionId },
+    });
+    await this.audit({
       actor: requestedBy,
       action: 'connection.request',
       solutionId,
@@ -180,8 +120,7 @@ export class SolutionService {
       this.firstDeadline(now),
       opts.expectedVersion,
     );
-    await this.deps.audit.record({
-      at: now,
+    await this.audit({
       actor,
       action: decision === 'approved' ? 'connection.approve' : 'connection.deny',
       solutionId: enrollment.solutionId,
@@ -192,11 +131,61 @@ export class SolutionService {
           : `refused: already ${result.status}`,
       detail: enrollmentId,
     });
-    if (result.applied && this.deps.onDecision) {
-      const updated = await this.deps.enrollments.get(enrollmentId);
-      if (updated) await this.deps.onDecision(updated).catch(() => undefined);
+    if (result.applied) {
+      // Shown in the request message wherever it was decided (Slack or the admin API), through the outbox.
+      await this.deps.outbox.addEdit('approval-edit', enrollmentId, {
+        id: `edit-${randomUUID()}`,
+        channel: enrollment.requestChannel ?? this.deps.approvalChannel,
+        fields: { enrollmentId },
+      });
     }
     return result;
+  }
+
+  async enrollment(enrollmentId: string): Promise<Enrollment | null> {
+    return this.deps.enrollments.get(enrollmentId);
+  }
+
+  /** The solution's oldest connection request still waiting for an approver. */
+  async pendingRequest(solutionId: string): Promise<Enrollment | null> {
+    const [pending] = await this.deps.enrollments.pendingFor(solutionId);
+    return pending ?? null;
+  }
+
+  /**
+   * A configuration change at the version the change was prepared on (a modal's), audited with its
+   * outcome; 'stale' when someone else saved first.
+   */
+  async configure(
+    solutionId: string,
+    patch: ConfigPatch,
+    expectedVersion: number,
+    change: { actor: string; action: string; detail: string },
+  ): Promise<'ok' | 'missing' | 'stale'> {
+    const result = await this.deps.solutions.updateConfig(
+      solutionId,
+      patch,
+      expectedVersion,
+      this.deps.now(),
+    );
+    await this.audit({
+      actor: change.actor,
+      action: change.action,
+      solutionId,
+      outcome: result === 'ok' ? 'applied' : `refused: ${result}`,
+      detail: change.detail,
+    });
+    return result;
+  }
+
+  /** Records an attempt that was refused before it changed anything (who tried what is worth keeping). */
+  async refused(attempt: {
+    actor: string;
+    action: string;
+    solutionId?: string;
+    detail: string;
+  }): Promise<void> {
+    await this.audit({ outcome: 'refused', ...attempt });
   }
 
   /**
@@ -215,8 +204,7 @@ export class SolutionService {
     if (!rec) return { outcome: 'missing' };
     const version = expectedVersion ?? rec.solution.version;
     if (rec.solution.lifecycle !== 'discovered' || rec.solution.version !== version) {
-      await this.deps.audit.record({
-        at: this.deps.now(),
+      await this.audit({
         actor,
         action: 'connection.approve',
         solutionId,
@@ -255,8 +243,7 @@ export class SolutionService {
     const token = newToken();
     const set = await this.deps.solutions.setTokenHash(enrollment.solutionId, hashToken(token), true);
     if (set !== 'set') return { status: 'approved', solutionId: enrollment.solutionId };
-    await this.deps.audit.record({
-      at: this.deps.now(),
+    await this.audit({
       actor: 'enrollment-api',
       action: 'token.issue',
       solutionId: enrollment.solutionId,
@@ -271,20 +258,17 @@ export class SolutionService {
     const token = newToken();
     const r = await this.deps.solutions.setTokenHash(solutionId, hashToken(token));
     if (r === 'missing') return null;
-    await this.deps.audit.record({
-      at: this.deps.now(),
-      actor,
-      action: 'token.rotate',
-      solutionId,
-      outcome: 'applied',
-    });
+    await this.audit({ actor, action: 'token.rotate', solutionId, outcome: 'applied' });
     return token;
+  }
+
+  private audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    return this.deps.audit.record({ at: this.deps.now(), ...entry });
   }
 
   async delete(solutionId: string, actor: string): Promise<boolean> {
     const deleted = await this.deps.solutions.delete(solutionId);
-    await this.deps.audit.record({
-      at: this.deps.now(),
+    await this.audit({
       actor,
       action: 'solution.delete',
       solutionId,

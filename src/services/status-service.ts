@@ -22,6 +22,9 @@ import type { ReportRepository } from '../storage/report-repository.js';
 import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 
+export type { FlipRecord } from '../storage/flip-repository.js';
+export type { SolutionRecord } from '../storage/solution-record.js';
+
 export interface StatusServiceDeps {
   solutions: SolutionRepository;
   flips: FlipRepository;
@@ -124,6 +127,11 @@ export class StatusService {
   /** The defaults with the startup grace in force at `now`. */
   private async policyDefaults(now: number): Promise<HealthPolicy> {
     return withReportingSince(this.deps.defaults, await this.deps.reportingSince?.(now));
+  }
+
+  /** One solution as stored; null when it does not exist. */
+  get(id: string): Promise<SolutionRecord | null> {
+    return this.deps.solutions.get(id);
   }
 
   async snapshot(): Promise<StatusSnapshot> {

@@ -1,33 +1,29 @@
-/** What Slack listeners may use: services and repositories, never Redis or the queue directly. */
+/** What Slack listeners may use: services, never repositories, Redis or the queue. */
 import type { Config } from '../config/config.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryService } from '../services/delivery-service.js';
+import type { IncidentService } from '../services/incident-service.js';
 import type { SolutionService } from '../services/solution-service.js';
-import type { AuditRepository } from '../storage/audit-repository.js';
-import type { StorageContext } from '../storage/context.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
-import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
-import type { FlipRepository } from '../storage/flip-repository.js';
-import type { ReportRepository } from '../storage/report-repository.js';
-import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { StatusService } from '../services/status-service.js';
 import type { Approvers } from './approvers.js';
 
 export interface SlackDeps {
   config: Config;
-  ctx: StorageContext;
-  solutions: SolutionRepository;
-  flips: FlipRepository;
-  reports: ReportRepository;
-  audit: AuditRepository;
-  delivery: DeliveryRepository;
-  enrollments: EnrollmentRepository;
-  service: SolutionService;
+  /** Solution lifecycle: connect, decide, configure, delete (audited). */
+  solutions: SolutionService;
+  /** The read model: one solution, the status, a solution's detail, history and activity. */
+  status: StatusService;
+  /** Acknowledge, snooze, unsnooze; the open incident a click refers to. */
+  incidents: IncidentService;
+  /** Failed deliveries (App Home). */
+  deliveries: DeliveryService;
+  /** Events API redeliveries are recognised by event id. */
+  slackEvents: { firstDelivery(eventId: string): Promise<boolean> };
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
-  /** Since when reports could be received (the startup grace of the health rules). */
-  reportingSince?: (now: number) => Promise<number | undefined>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
   /** Continuous export's totals for App Home; absent when export is off. */

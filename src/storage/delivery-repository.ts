@@ -2,21 +2,38 @@
  * The delivery side of the outbox: what is waiting to be posted to Slack, per channel leases that keep
  * posts to one channel serial (and about one per second, as Slack asks), and the record of what was sent.
  *
- * Every message secsol posts is a delivery item (a flip, a digest, an event batch, an approval request)
- * stored as a hash with a `delivery` field. It moves pending -> sending -> sent (or held / failed), and
- * `sending` is the durable hint that a previous attempt may have reached Slack: the next attempt looks for
- * the message before posting again.
+ * Every message secsol posts or edits is a delivery item (a flip, a digest, an event batch, an approval
+ * request, an edit…) stored as a hash with a `delivery` field. It moves pending -> sending -> sent (or held
+ * / failed), and `sending` is the durable hint that a previous attempt may have reached Slack: the next
+ * attempt looks for the message before posting again.
+ *
+ * This layer does not know the kinds: callers hand it an item's address (its hash and its outbox), which
+ * the kinds registry (outbox/kinds.ts) computes.
  */
 import { randomUUID } from 'node:crypto';
 import type { StorageContext } from './context.js';
 
+/** Where one delivery item lives. */
+export interface ItemAddress {
+  id: string;
+  /** Its hash. */
+  key: string;
+  /** The sorted set of its kind's items waiting for delivery. */
+  outbox: string;
+  /** Also in its channel's backlog (flips: the digest counts them). */
+  backlog: boolean;
+}
+
 export interface DeliveryError {
   at: number;
   itemId: string;
+  /**
+   * What failed, to send it again: an outbox kind (a Slack delivery), or 'export' (a SIEM export message;
+   * then `channel` is 'export'). Absent in records written before kinds were recorded.
+   */
+  kind?: string;
   solutionId?: string;
   channel: string;
-  /** Where the message was going: Slack when absent, or the SIEM export (then `channel` is 'export'). */
-  kind?: 'export';
   error: string;
 }
 
@@ -25,63 +42,52 @@ export const DELIVERY_ERROR_CAP = 500;
 export class DeliveryRepository {
   constructor(private readonly ctx: StorageContext) {}
 
-  /** The Redis key of a delivery item, from its id's prefix. */
-  itemKey(itemId: string): string {
-    const { keys } = this.ctx;
-    if (itemId.startsWith('flip-')) return keys.flip(itemId);
-    if (itemId.startsWith('dig-')) return keys.digest(itemId);
-    if (itemId.startsWith('evb-')) return keys.eventBatch(itemId);
-    if (itemId.startsWith('enr-')) return keys.enrollment(itemId);
-    if (itemId.startsWith('ops-')) return keys.opsNotice(itemId);
-    if (itemId.startsWith('rem-')) return keys.reminder(itemId);
-    throw new Error(`unknown delivery item id ${itemId}`);
+  /** The channel's backlog for backlog items; other kinds have none (their own outbox stands in). */
+  private backlogKey(addr: ItemAddress, channel: string): string {
+    return addr.backlog ? this.ctx.keys.channelOutbox(channel) : addr.outbox;
   }
 
-  /** Creates a delivery item and puts it in the outbox in one step. */
-  async createItem(
-    itemId: string,
-    channel: string,
-    fields: Record<string, string>,
+  /** Creates delivery items and puts them in their outbox in one step. */
+  async createItems(
+    items: { addr: ItemAddress; channel: string; fields: Record<string, string> }[],
     at: number,
     ttlMs: number,
   ) {
-    const { redis, keys } = this.ctx;
-    const key = this.itemKey(itemId);
-    await redis
-      .multi()
-      .hset(key, { ...fields, id: itemId, channel, delivery: 'pending' })
-      .pexpire(key, ttlMs)
-      .zadd(keys.outbox, at, itemId)
-      .zadd(keys.channelOutbox(channel), at, itemId)
-      .exec();
+    const tx = this.ctx.redis.multi();
+    for (const { addr, channel, fields } of items) {
+      tx.hset(addr.key, { ...fields, id: addr.id, channel, delivery: 'pending' })
+        .pexpire(addr.key, ttlMs)
+        .zadd(addr.outbox, at, addr.id)
+        .zadd(this.backlogKey(addr, channel), at, addr.id);
+    }
+    await tx.exec();
   }
 
-  async getItem(itemId: string): Promise<Record<string, string> | null> {
-    const hash = await this.ctx.redis.hgetall(this.itemKey(itemId));
+  async getItem(addr: ItemAddress): Promise<Record<string, string> | null> {
+    const hash = await this.ctx.redis.hgetall(addr.key);
     return Object.keys(hash).length === 0 ? null : hash;
   }
 
-  async setFields(itemId: string, fields: Record<string, string>): Promise<void> {
-    await this.ctx.scripts.hsetIfExists({ key: this.itemKey(itemId), fields });
+  async setFields(addr: ItemAddress, fields: Record<string, string>): Promise<void> {
+    await this.ctx.scripts.hsetIfExists({ key: addr.key, fields });
   }
 
   /** Records that an attempt to post is starting (kept if the process dies during the call). */
-  async markSending(itemId: string, now: number): Promise<void> {
-    await this.setFields(itemId, { delivery: 'sending', sendingSince: String(now) });
+  async markSending(addr: ItemAddress, now: number): Promise<void> {
+    await this.setFields(addr, { delivery: 'sending', sendingSince: String(now) });
   }
 
   /** Final states leave the outbox. */
   async finish(
-    itemId: string,
+    addr: ItemAddress,
     channel: string,
     state: 'sent' | 'held' | 'failed' | 'digested',
     fields: Record<string, string>,
     now: number,
   ): Promise<void> {
-    const { redis, keys } = this.ctx;
-    const key = this.itemKey(itemId);
-    const tx = redis.multi();
-    tx.zrem(keys.outbox, itemId).zrem(keys.channelOutbox(channel), itemId);
+    const key = addr.key;
+    const tx = this.ctx.redis.multi();
+    tx.zrem(addr.outbox, addr.id).zrem(this.backlogKey(addr, channel), addr.id);
     // Only write the fields if the item still exists (never recreate a half item).
     await this.ctx.scripts.hsetIfExists({
       key,
@@ -90,19 +96,24 @@ export class DeliveryRepository {
     await tx.exec();
   }
 
-  /** Takes an item that already reached a final state out of the outbox (a crash may have left it there). */
-  async dropFromOutbox(itemId: string, channel: string): Promise<void> {
-    const { redis, keys } = this.ctx;
-    await redis.multi().zrem(keys.outbox, itemId).zrem(keys.channelOutbox(channel), itemId).exec();
+  /** Takes an item that reached a final state (or is gone) out of the outbox (a crash may have left it). */
+  async dropFromOutbox(addr: ItemAddress, channel: string | undefined): Promise<void> {
+    const tx = this.ctx.redis.multi().zrem(addr.outbox, addr.id);
+    if (channel !== undefined) tx.zrem(this.backlogKey(addr, channel), addr.id);
+    await tx.exec();
   }
 
   /** Outbox entries older than `olderThan`: items whose job may have been lost. */
-  async stuck(olderThan: number, limit = 500): Promise<string[]> {
-    return this.ctx.redis.zrangebyscore(this.ctx.keys.outbox, '-inf', String(olderThan), 'LIMIT', 0, limit);
+  async stuck(outbox: string, olderThan: number, limit = 500): Promise<string[]> {
+    return this.ctx.redis.zrangebyscore(outbox, '-inf', String(olderThan), 'LIMIT', 0, limit);
   }
 
-  async outboxSize(): Promise<number> {
-    return this.ctx.redis.zcard(this.ctx.keys.outbox);
+  /** How many items wait in these outboxes. */
+  async outboxSize(outboxes: string[]): Promise<number> {
+    const pipeline = this.ctx.redis.pipeline();
+    for (const key of outboxes) pipeline.zcard(key);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
   }
 
   async channelBacklog(channel: string): Promise<string[]> {
@@ -133,16 +144,17 @@ export class DeliveryRepository {
   }
 
   /** Puts a failed item back in the outbox; 'not-failed' when it is in any other state. */
-  async requeueFailed(itemId: string, now: number): Promise<'requeued' | 'not-failed' | 'missing'> {
-    let key: string;
-    try {
-      key = this.itemKey(itemId);
-    } catch {
-      return 'missing';
-    }
+  async requeueFailed(addr: ItemAddress, now: number): Promise<'requeued' | 'not-failed' | 'missing'> {
+    const key = addr.key;
     const channel = await this.ctx.redis.hget(key, 'channel');
     if (channel === null) return 'missing';
-    return this.ctx.scripts.retryFailed({ itemKey: key, channel, now });
+    return this.ctx.scripts.retryFailed({
+      itemKey: key,
+      outboxKey: addr.outbox,
+      backlogKey: this.backlogKey(addr, channel),
+      channel,
+      now,
+    });
   }
 
   async recordError(err: DeliveryError): Promise<void> {
@@ -163,6 +175,11 @@ export class DeliveryRepository {
         return [];
       }
     });
+  }
+
+  /** The newest failure recorded for an item, if it is still in the capped list. */
+  async findError(itemId: string): Promise<DeliveryError | null> {
+    return (await this.recentErrors(DELIVERY_ERROR_CAP)).find((e) => e.itemId === itemId) ?? null;
   }
 
   // --- reminders ----------------------------------------------------------------------------------
@@ -196,6 +213,22 @@ export class DeliveryRepository {
   async claimReminder(flipId: string, score: number, next: number): Promise<boolean> {
     const claim = await this.ctx.scripts.claimReminder({ flipId, expectedScore: score, nextScore: next });
     return claim === 'claimed';
+  }
+
+  // --- coalesced edits -----------------------------------------------------------------------------
+
+  /** Takes the message's pending-edit slot for `itemId`; false while another edit of it is waiting. */
+  async claimEdit(message: string, itemId: string, ttlMs: number): Promise<boolean> {
+    return (await this.ctx.redis.set(this.ctx.keys.pendingEdit(message), itemId, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  /**
+   * Frees the slot before the edit reads what to show, so a change made after that read adds a new edit.
+   * Only the slot's holder frees it (the holder's job runs alone, so the read and the delete cannot race).
+   */
+  async releaseEdit(message: string, itemId: string): Promise<void> {
+    const key = this.ctx.keys.pendingEdit(message);
+    if ((await this.ctx.redis.get(key)) === itemId) await this.ctx.redis.del(key);
   }
 
   // --- digests -------------------------------------------------------------------------------------

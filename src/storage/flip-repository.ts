@@ -9,7 +9,7 @@ import { HEALTH_STATES, type HealthState } from '../domain/model.js';
 import type { StorageContext } from './context.js';
 
 export const FLIP_HISTORY_CAP = 100;
-const FLIP_TTL_MS = 90 * 86_400_000;
+export const FLIP_TTL_MS = 90 * 86_400_000;
 
 export const DELIVERY_STATES = ['quiet', 'pending', 'sending', 'sent', 'digested', 'held', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];

@@ -30,10 +30,14 @@ export function buildKeys(prefix: string) {
     flip: (flipId: string) => `${p}:flip:${flipId}`,
     /** ZSET solution id -> the instant its state may next change (the evaluator's work list). */
     deadlines: `${p}:deadlines`,
-    /** ZSET delivery id -> time: flips and event batches not yet delivered (the outbox). */
+    /** ZSET flip id -> time: flips not yet delivered (the flips' outbox, written with the flip). */
     outbox: `${p}:outbox`,
-    /** ZSET delivery id -> time, per channel: what is waiting for that channel right now. */
+    /** ZSET item id -> time: items of one other delivery kind not yet delivered (outbox/kinds.ts). */
+    kindOutbox: (kind: string) => `${p}:outbox-kind:${kind}`,
+    /** ZSET flip id -> time, per channel: the flips waiting for that channel (the digest's backlog). */
     channelOutbox: (channel: string) => `${p}:outbox:${channel}`,
+    /** STRING with PX: the edit item already waiting for one message (edits of a message coalesce). */
+    pendingEdit: (message: string) => `${p}:pending-edit:${message}`,
     /** HASH: a digest message standing for many flips in one channel. */
     digest: (digestId: string) => `${p}:digest:${digestId}`,
     /** LIST of the flip ids a digest stands for, in join order. */
@@ -48,6 +52,8 @@ export function buildKeys(prefix: string) {
     reminders: `${p}:reminders`,
     /** HASH: a reminder waiting to be posted in an incident's thread. */
     reminder: (reminderId: string) => `${p}:reminder:${reminderId}`,
+    /** HASH: an edit of a message secsol posted, waiting to be made (re-rendered when it runs). */
+    messageEdit: (editId: string) => `${p}:edit:${editId}`,
     /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */
     opsNotice: (noticeId: string) => `${p}:ops:${noticeId}`,
     /** STRING: a test-only fault that already fired. */

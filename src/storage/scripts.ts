@@ -246,17 +246,15 @@ export class Scripts {
   }
 
   /** Re-drives a failed delivery item (the caller names its key and the channel stored on it). */
+  /** The item's own key and its outboxes come from the outbox's kinds registry (any kind of item). */
   async retryFailed(a: {
     itemKey: string;
+    outboxKey: string;
+    backlogKey: string;
     channel: string;
     now: number;
   }): Promise<ScriptOutcome<'retryFailed'>> {
-    const { keys } = this;
-    const reply = await this.run(
-      'retryFailed',
-      [a.itemKey, keys.outbox, keys.channelOutbox(a.channel)],
-      [a.channel, a.now],
-    );
+    const reply = await this.run('retryFailed', [a.itemKey, a.outboxKey, a.backlogKey], [a.channel, a.now]);
     return decodeResult('retryFailed', reply);
   }
 

@@ -1,4 +1,5 @@
-/** Solutions: configuration, lifecycle, tokens and the overlays (snooze, acknowledge). */
+/** Solutions: configuration, lifecycle, tokens, and the incident fields (the rules are domain/incident.ts). */
+import type { IncidentPatch } from '../domain/incident.js';
 import type { Solution } from '../domain/model.js';
 import type { StorageContext } from './context.js';
 import {
@@ -137,32 +138,26 @@ export class SolutionRepository {
 
   /** Holds alerts until `until` (ms), or until the solution recovers when `until` is Infinity. */
   async snooze(id: string, until: number, by: string): Promise<boolean> {
-    const value = until === Number.POSITIVE_INFINITY ? SNOOZE_UNTIL_RECOVERED : until;
-    return this.setIfExists(id, { snoozedUntil: String(value), snoozedBy: by });
-  }
-
-  async unsnooze(id: string): Promise<boolean> {
-    return this.setIfExists(id, { snoozedUntil: '', snoozedBy: '' });
+    return this.applyIncident(id, { snoozedUntil: until, snoozedBy: by });
   }
 
   async acknowledge(id: string, by: string): Promise<boolean> {
-    return this.setIfExists(id, { acknowledgedBy: by });
+    return this.applyIncident(id, { acknowledgedBy: by });
   }
 
-  /** Closes the open incident, remembering it (and when) so that a relapse soon after can reopen it. */
-  async resolveIncident(id: string, incidentFlipId: string | undefined, at: number): Promise<void> {
-    await this.setIfExists(id, {
-      incidentFlip: '',
-      acknowledgedBy: '',
-      ...(incidentFlipId ? { lastIncidentFlip: incidentFlipId, lastResolvedAt: String(at) } : {}),
-    });
-  }
-
-  async setIncident(id: string, flipId: string | null): Promise<void> {
-    await this.setIfExists(id, {
-      incidentFlip: flipId ?? '',
-      ...(flipId === null ? { acknowledgedBy: '' } : {}),
-    });
+  /** Writes an incident transition (domain/incident.ts) on the record, if the solution still exists. */
+  async applyIncident(id: string, patch: IncidentPatch): Promise<boolean> {
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(patch) as [
+      keyof IncidentPatch,
+      IncidentPatch[keyof IncidentPatch],
+    ][]) {
+      if (v === undefined) continue;
+      if (v === null) fields[k] = '';
+      else if (v === Number.POSITIVE_INFINITY) fields[k] = String(SNOOZE_UNTIL_RECOVERED);
+      else fields[k] = String(v);
+    }
+    return Object.keys(fields).length === 0 ? this.exists(id) : this.setIfExists(id, fields);
   }
 
   private async setIfExists(id: string, fields: Record<string, string>): Promise<boolean> {

@@ -5,12 +5,11 @@
  *
  * Ticks are idempotent: two workers ticking at once race on a compare-and-set and only one wins a flip.
  */
-import type { Queue } from 'bullmq';
 import { evaluate, flipKind, type HealthPolicy, policyFor, withReportingSince } from '../domain/health.js';
 import type { Logger } from '../logger.js';
-import { enqueueDeliveries, enqueueDelivery } from '../queue/queues.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { IncidentService } from '../services/incident-service.js';
 import type { StorageContext } from '../storage/context.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import type { FlipRepository } from '../storage/flip-repository.js';
 import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
@@ -25,18 +24,15 @@ export interface EvaluatorDeps {
   ctx: StorageContext;
   solutions: SolutionRepository;
   flips: FlipRepository;
-  delivery: DeliveryRepository;
-  deliverQueue: Queue;
+  outbox: Outbox;
+  /** Reminds open incidents nobody acknowledged; no reminders when absent. */
+  incidents?: Pick<IncidentService, 'remindDue'>;
   defaults: HealthPolicy;
   defaultChannel: string;
-  alertAttempts: number;
-  alertBackoffMs: number;
   heartbeatStaleMs: number;
   logger: Logger;
   /** Called when the previous tick is older than the heartbeat limit (evaluation had stopped). */
   onLate?: (gapMs: number, now: number) => Promise<void>;
-  /** How often an open, unacknowledged incident is reminded; no reminders when absent. */
-  remindEveryMs?: number;
   /** Since when reports could be received (startup grace); none when absent. */
   reportingSince?: (now: number) => Promise<number | undefined>;
   /** Test hook: runs between reading a candidate and committing it (to inject races). */
@@ -84,14 +80,13 @@ export class Evaluator {
       ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now, defaults)),
     );
     const flips = results.filter((r): r is { flipId: string; alert: boolean } => r !== null);
-    await enqueueDeliveries(
-      this.deps.deliverQueue,
+    // The commit wrote each flip into the outbox; its deliver job follows.
+    await this.deps.outbox.enqueue(
+      'flip',
       flips.filter((f) => f.alert).map((f) => f.flipId),
-      this.deps.alertAttempts,
-      this.deps.alertBackoffMs,
     );
-    await this.remind(now);
-    const requeued = await this.requeueStuck(now);
+    await this.deps.incidents?.remindDue(now);
+    const requeued = await this.deps.outbox.requeueStuck(now - OUTBOX_REQUEUE_AFTER_MS);
     return {
       evaluated: ids.length,
       flips: flips.map((f) => f.flipId),
@@ -141,59 +136,5 @@ export class Evaluator {
       await ctx.redis.zadd(ctx.keys.deadlines, now + POSTPONE_ON_ERROR_MS, id);
       return null;
     }
-  }
-
-  /**
-   * Reminders of open incidents nobody acknowledged, in the incident's thread. Each due reminder is claimed
-   * (moved to its next time) by one evaluator, which writes the reminder as a delivery item; the deliverer
-   * checks again, at sending time, that the incident is still open and unacknowledged.
-   */
-  private async remind(now: number): Promise<void> {
-    const every = this.deps.remindEveryMs;
-    if (every === undefined) return;
-    const { delivery, flips, solutions } = this.deps;
-    for (const { flipId, score } of await delivery.dueReminders(now)) {
-      if (!(await delivery.claimReminder(flipId, score, now + every))) continue;
-      const incident = await flips.get(flipId);
-      const rec = incident ? await solutions.get(incident.solutionId) : null;
-      if (!incident || !rec || rec.incidentFlip !== flipId || rec.acknowledgedBy || !incident.ts) {
-        await delivery.cancelReminder(flipId);
-        continue;
-      }
-      if (rec.snoozedUntil !== undefined && rec.snoozedUntil > now) continue;
-      const itemId = `rem-${flipId}-${score}`;
-      await delivery.createItem(
-        itemId,
-        incident.channel,
-        { solutionId: rec.solution.id, incidentFlip: flipId, threadTs: incident.incidentTs ?? incident.ts },
-        now,
-        7 * 86_400_000,
-      );
-      await enqueueDelivery(
-        this.deps.deliverQueue,
-        itemId,
-        this.deps.alertAttempts,
-        this.deps.alertBackoffMs,
-      );
-    }
-  }
-
-  /**
-   * Items still in the outbox long after they were written lost their job (a crash between the flip's
-   * commit and its enqueue, or a job removed by hand). Queue them again: the job id makes it idempotent.
-   */
-  private async requeueStuck(now: number): Promise<number> {
-    const { delivery, deliverQueue } = this.deps;
-    const stuck = await delivery.stuck(now - OUTBOX_REQUEUE_AFTER_MS);
-    let requeued = 0;
-    for (const itemId of stuck) {
-      const state = await deliverQueue.getJobState(itemId);
-      if (state === 'completed') await deliverQueue.remove(itemId);
-      if (state === 'unknown' || state === 'completed') {
-        await enqueueDelivery(deliverQueue, itemId, this.deps.alertAttempts, this.deps.alertBackoffMs);
-        requeued++;
-      }
-    }
-    return requeued;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The worker process's wiring: the evaluation scheduler and tick consumer, and the delivery consumer.
+ * The worker's wiring: the evaluation scheduler and tick consumer, and the delivery consumer, on the
+ * parts the composition root built.
  */
 
 import type { WebClient } from '@slack/web-api';
@@ -8,24 +9,19 @@ import type { Config } from '../config/config.js';
 import { formatDuration } from '../domain/duration.js';
 import { startExport } from '../export/export-worker.js';
 import type { Logger } from '../logger.js';
-import { enqueueDelivery, QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
-import type { StorageContext } from '../storage/context.js';
-import { DeliveryRepository } from '../storage/delivery-repository.js';
-import { EnrollmentRepository } from '../storage/enrollment-repository.js';
-import { FlipRepository } from '../storage/flip-repository.js';
-import { IngestionClock } from '../storage/ingestion-clock.js';
-import { SolutionRepository } from '../storage/solution-repository.js';
-import { Deliverer } from './deliverer.js';
+import { Deliverer } from '../outbox/deliverer.js';
+import { SlackPoster } from '../outbox/slack-poster.js';
+import type { Parts } from '../parts.js';
+import { QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
 import { Evaluator } from './evaluator.js';
 import { Faults } from './faults.js';
-import { SlackPoster } from './slack-poster.js';
 
 export interface WorkerDeps {
   config: Config;
-  ctx: StorageContext;
+  /** The parts built by the composition root, on the worker's own connection. */
+  parts: Parts;
   /** A connection for BullMQ (maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
-  deliverQueue: Queue;
   evaluateQueue: Queue;
   slack: WebClient;
   defaultChannel: string;
@@ -40,13 +36,10 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
-  const { config, ctx, logger } = deps;
+  const { config, parts, logger } = deps;
+  const { ctx, outbox, incidents } = parts;
+  const { solutions, flips, delivery, enrollments } = parts.repositories;
   const now = deps.now ?? Date.now;
-  const solutions = new SolutionRepository(ctx);
-  const flips = new FlipRepository(ctx);
-  const delivery = new DeliveryRepository(ctx);
-  const enrollments = new EnrollmentRepository(ctx);
-  const ingestion = new IngestionClock(ctx);
   const faults = new Faults(config.faults, ctx.redis, ctx.keys);
   const poster = new SlackPoster(deps.slack, delivery, faults, logger.child({ part: 'poster' }));
   const w = config.worker;
@@ -55,27 +48,23 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     ctx,
     solutions,
     flips,
-    delivery,
-    deliverQueue: deps.deliverQueue,
+    outbox,
+    incidents,
     defaults: config.health,
     defaultChannel: deps.defaultChannel,
-    alertAttempts: w.alertAttempts,
-    alertBackoffMs: w.alertBackoff,
     heartbeatStaleMs: w.heartbeatStale,
     logger: logger.child({ part: 'evaluator' }),
-    reportingSince: (at) => ingestion.upSince(at),
-    remindEveryMs: w.remindEvery,
-    onLate: async (gapMs, at) => {
-      const itemId = `ops-late-${at}`;
-      await delivery.createItem(
-        itemId,
-        deps.defaultChannel,
-        { text: `health evaluation had stopped for ${formatDuration(gapMs)} and is running again` },
+    reportingSince: parts.reportingSince,
+    onLate: (gapMs, at) =>
+      outbox.add(
+        'ops',
+        {
+          id: `ops-late-${at}`,
+          channel: deps.defaultChannel,
+          fields: { text: `health evaluation had stopped for ${formatDuration(gapMs)} and is running again` },
+        },
         at,
-        7 * 86_400_000,
-      );
-      await enqueueDelivery(deps.deliverQueue, itemId, w.alertAttempts, w.alertBackoff);
-    },
+      ),
   });
 
   const bullOpts = {
@@ -90,27 +79,29 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   let deliverWorker: Worker | null = null;
   const deliverer = new Deliverer(
     {
-      solutions,
-      flips,
-      delivery,
-      enrollments,
-      poster,
+      pipeline: {
+        solutions,
+        flips,
+        enrollments,
+        delivery,
+        incidents,
+        outbox,
+        poster,
+        now,
+        opts: {
+          digestThreshold: w.digestThreshold,
+          digestWindowMs: w.digestWindow,
+          digestEditEveryMs: Math.min(5000, w.digestWindow),
+          flapWindowMs: w.flapWindow,
+        },
+      },
       logger: logger.child({ part: 'deliverer' }),
-      now,
       rateLimit: async (ms) => {
         await deliverWorker?.rateLimit(ms);
       },
       rateLimitError: () => Worker.RateLimitError(),
     },
-    {
-      leaseMs: Math.max(w.lockDuration, config.slack.timeoutMs * 2),
-      paceMs: 1000,
-      digestThreshold: w.digestThreshold,
-      digestWindowMs: w.digestWindow,
-      digestEditEveryMs: Math.min(5000, w.digestWindow),
-      flapWindowMs: w.flapWindow,
-      remindEveryMs: w.remindEvery,
-    },
+    { leaseMs: Math.max(w.lockDuration, config.slack.timeoutMs * 2), paceMs: 1000 },
   );
 
   deliverWorker = new Worker(QUEUE.deliver, (job: Job, token?: string) => deliverer.process(job, token), {
@@ -123,9 +114,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
     if (!final || err.name === 'UnrecoverableError') return; // unrecoverable ones were recorded already
     try {
-      const item = await delivery.getItem(job.id as string);
-      if (item?.channel)
-        await deliverer.recordFailure(job.id as string, item.channel, `gave up: ${err.message}`);
+      await deliverer.gaveUp(job, err);
     } catch (e) {
       logger.error({ err: e, jobId: job.id }, 'could not record a failed delivery');
     }

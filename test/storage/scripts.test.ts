@@ -281,12 +281,13 @@ describe('retryFailed', () => {
   it('says missing, refuses an item that did not fail, and puts a failed one back in the outbox', async () => {
     const { scripts, keys } = ctx;
     const itemKey = keys.flip('flip-a-1');
-    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('missing');
+    const boxes = { outboxKey: keys.outbox, backlogKey: keys.channelOutbox('C1') };
+    expect(await scripts.retryFailed({ itemKey, ...boxes, channel: 'C1', now: 9 })).toBe('missing');
     await redis.hset(itemKey, { id: 'flip-a-1', channel: 'C1', delivery: 'sent' });
-    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('not-failed');
+    expect(await scripts.retryFailed({ itemKey, ...boxes, channel: 'C1', now: 9 })).toBe('not-failed');
     await redis.hset(itemKey, { delivery: 'failed', error: 'boom' });
-    expect(await scripts.retryFailed({ itemKey, channel: 'C2', now: 9 })).toBe('not-failed');
-    expect(await scripts.retryFailed({ itemKey, channel: 'C1', now: 9 })).toBe('requeued');
+    expect(await scripts.retryFailed({ itemKey, ...boxes, channel: 'C2', now: 9 })).toBe('not-failed');
+    expect(await scripts.retryFailed({ itemKey, ...boxes, channel: 'C1', now: 9 })).toBe('requeued');
     expect(await redis.hget(itemKey, 'error')).toBeNull();
     expect(await redis.zscore(keys.outbox, 'flip-a-1')).toBe('9');
   });

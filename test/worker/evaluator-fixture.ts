@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import type { HealthPolicy } from '../../src/domain/health.js';
 import { createLogger } from '../../src/logger.js';
+import { Outbox } from '../../src/outbox/outbox.js';
 import { type StorageContext, storageContext } from '../../src/storage/context.js';
 import { DeliveryRepository } from '../../src/storage/delivery-repository.js';
 import { FlipRepository } from '../../src/storage/flip-repository.js';
@@ -32,12 +33,15 @@ export function evaluatorFixture(prefix: string, policy: HealthPolicy): Evaluato
         ctx,
         solutions: new SolutionRepository(ctx),
         flips: new FlipRepository(ctx),
-        delivery: new DeliveryRepository(ctx),
-        deliverQueue: queue,
+        outbox: new Outbox({
+          delivery: new DeliveryRepository(ctx),
+          keys: ctx.keys,
+          queue,
+          policy: { attempts: 1, backoffMs: 100 },
+          now: Date.now,
+        }),
         defaults: policy,
         defaultChannel: 'C0TEST',
-        alertAttempts: 1,
-        alertBackoffMs: 100,
         heartbeatStaleMs: 3_600_000,
         logger: createLogger('silent'),
         ...overrides,

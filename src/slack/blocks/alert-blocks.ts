@@ -4,6 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.js';
+import type { IncidentDisplay } from '../../domain/incident.js';
 import {
   type HealthState,
   type SecurityEvent,
@@ -30,17 +31,10 @@ export function deliveryMetadata(itemId: string, solutionId?: string): SlackMess
   };
 }
 
-export interface IncidentView {
+/** What the incident message shows (domain/incident.ts decides it), and whose incident it is. */
+export interface IncidentView extends IncidentDisplay {
   solution: Pick<Solution, 'id' | 'name' | 'vendor' | 'version'>;
   flipId: string;
-  state: HealthState;
-  reason: string;
-  since: number;
-  /** Present once the incident is over. */
-  resolved?: { state: HealthState; at: number; reason: string };
-  acknowledgedBy?: string;
-  snoozedUntil?: number;
-  lastMessage?: string;
 }
 
 function name(s: { name: string }): string {

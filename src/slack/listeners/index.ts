@@ -9,9 +9,6 @@ import { registerCommands } from './commands/register-commands.js';
 import { registerEvents } from './events/register-events.js';
 import { registerViews } from './views/register-views.js';
 
-/** How long a handled event id is remembered: Slack retries for well under an hour. */
-export const EVENT_DEDUP_SEC = 3600;
-
 /** The workspace a request says it comes from, in any of Slack's payload shapes. */
 function teamOf(body: Record<string, unknown>): string | undefined {
   const team = body.team as { id?: unknown } | null | undefined;
@@ -35,14 +32,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && /^[A-Za-z0-9]{1,64}$/.test(eventId)) {
-      const first = await deps.ctx.redis.set(
-        deps.ctx.keys.slackEventSeen(eventId),
-        '1',
-        'EX',
-        EVENT_DEDUP_SEC,
-        'NX',
-      );
-      if (first !== 'OK') {
+      if (!(await deps.slackEvents.firstDelivery(eventId))) {
         deps.logger.info({ eventId }, 'dropped a redelivered Slack event');
         return;
       }

@@ -3,8 +3,8 @@
 
   Input:
     KEYS[1] item          HASH   the delivery item
-    KEYS[2] outbox        ZSET   delivery id -> when it was written
-    KEYS[3] channelOutbox ZSET   the same, for the item's channel
+    KEYS[2] outbox        ZSET   its kind's outbox: delivery id -> when it was written
+    KEYS[3] backlog       ZSET   the channel backlog its kind uses (KEYS[2] again for kinds without one)
 
     ARGV[1] channel       string the item's channel (must match the stored one)
     ARGV[2] now           number ms, the new outbox score

@@ -1,40 +1,20 @@
 /**
  * Approve and Deny on a connection request: approvers only, exactly once. The decision is a compare-and-set
  * in Redis (on the enrollment's status and the solution's version), so when two approvers click together
- * one decision applies and the other approver learns who was first. The request message is updated once,
- * by the service's decision hook (the same path as a decision made through the admin API).
+ * one decision applies and the other approver learns who was first. The request message is edited once,
+ * through the outbox, by the service (the same path as a decision made through the admin API).
  */
 import { ACTION, enrollmentRef, parseValue } from '../../action-values.js';
-import { actorText, approvalRequestMessage } from '../../blocks/approval-blocks.js';
+import { actorText } from '../../blocks/approval-blocks.js';
 import { escTrunc, oneLine } from '../../mrkdwn.js';
+import type { SlackDeps } from '../../slack-deps.js';
 import { deletedMessage } from '../../stale-click.js';
 import { requireApprover } from './approver-gate.js';
-import { type ActionDeps, type ActionListener, type Click, INVALID_BUTTON, onClick } from './click.js';
+import { type ActionListener, INVALID_BUTTON, onClick } from './click.js';
 
 type Verdict = 'approved' | 'denied';
 
-/** When the request message was not recorded yet (a click racing its delivery), update the clicked one. */
-async function showDecision(deps: ActionDeps, click: Click, enrollmentId: string): Promise<void> {
-  const enrollment = await deps.enrollments.get(enrollmentId);
-  if (!enrollment || enrollment.requestTs || !enrollment.decidedBy) return;
-  const record = await deps.solutions.get(enrollment.solutionId);
-  if (!record) return;
-  await click.replace(
-    approvalRequestMessage({
-      enrollmentId,
-      solution: record.solution,
-      requestedBy: enrollment.requestedBy,
-      requestedAt: enrollment.createdAt,
-      decision: {
-        status: enrollment.status === 'denied' ? 'denied' : 'approved',
-        by: enrollment.decidedBy,
-        at: enrollment.decidedAt ?? deps.now(),
-      },
-    }),
-  );
-}
-
-function decideAction(deps: ActionDeps, actionId: string, verdict: Verdict): ActionListener {
+function decideAction(deps: SlackDeps, actionId: string, verdict: Verdict): ActionListener {
   const audited = verdict === 'approved' ? 'connection.approve' : 'connection.deny';
   return onClick(deps, actionId, async (click) => {
     const ref = parseValue(enrollmentRef, click.value);
@@ -43,17 +23,15 @@ function decideAction(deps: ActionDeps, actionId: string, verdict: Verdict): Act
     if (!(await requireApprover(deps, click, 'approve or deny connection requests', attempt))) return;
 
     const refuse = async (why: string, text: string) => {
-      await deps.audit.record({
-        at: deps.now(),
+      await deps.solutions.refused({
         actor: click.actor,
         action: audited,
         solutionId: ref.s,
-        outcome: 'refused',
         detail: `${why}; ${ref.e}`,
       });
       await click.tell(text);
     };
-    const enrollment = await deps.enrollments.get(ref.e);
+    const enrollment = await deps.solutions.enrollment(ref.e);
     if (!enrollment) {
       return refuse(
         'unknown enrollment',
@@ -67,12 +45,9 @@ function decideAction(deps: ActionDeps, actionId: string, verdict: Verdict): Act
       );
     }
 
-    const result = await deps.service.decide(ref.e, verdict, click.actor, { expectedVersion: ref.v });
-    if (result.applied) {
-      await showDecision(deps, click, ref.e);
-      return;
-    }
-    const record = await deps.solutions.get(ref.s);
+    const result = await deps.solutions.decide(ref.e, verdict, click.actor, { expectedVersion: ref.v });
+    if (result.applied) return;
+    const record = await deps.status.get(ref.s);
     const name = record ? `*${escTrunc(oneLine(record.solution.name), 150)}*` : `\`${ref.s}\``;
     switch (result.status) {
       case 'approved':
@@ -90,10 +65,10 @@ function decideAction(deps: ActionDeps, actionId: string, verdict: Verdict): Act
   });
 }
 
-export function approveConnectionAction(deps: ActionDeps): ActionListener {
+export function approveConnectionAction(deps: SlackDeps): ActionListener {
   return decideAction(deps, ACTION.approve, 'approved');
 }
 
-export function denyConnectionAction(deps: ActionDeps): ActionListener {
+export function denyConnectionAction(deps: SlackDeps): ActionListener {
   return decideAction(deps, ACTION.deny, 'denied');
 }

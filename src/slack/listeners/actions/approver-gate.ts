@@ -15,12 +15,10 @@ export interface Attempt {
 /** True for an approver; otherwise audits the refused attempt and returns false. */
 export async function checkApprover(deps: SlackDeps, userId: string, attempt: Attempt): Promise<boolean> {
   if (await deps.approvers.isApprover(userId)) return true;
-  await deps.audit.record({
-    at: deps.now(),
+  await deps.solutions.refused({
     actor: `slack:${userId}`,
     action: attempt.action,
     solutionId: attempt.solutionId,
-    outcome: 'refused',
     detail: attempt.detail ? `not an approver; ${attempt.detail}` : 'not an approver',
   });
   deps.logger.info(

@@ -13,14 +13,9 @@ import type {
 } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Config } from '../../../config/config.js';
-import type { StatusService } from '../../../services/status-service.js';
 import type { SlackMessage } from '../../blocks/alert-blocks.js';
 import { isAllowedSlackUrl } from '../../egress.js';
 import type { SlackDeps } from '../../slack-deps.js';
-
-export interface ActionDeps extends SlackDeps {
-  status: StatusService;
-}
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ActionListener = Middleware<SlackActionMiddlewareArgs<BlockAction>>;

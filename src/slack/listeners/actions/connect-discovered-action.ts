@@ -6,8 +6,9 @@ import { ACTION, parseValue, versionedRef } from '../../action-values.js';
 import { actorText } from '../../blocks/approval-blocks.js';
 import { statusMessage } from '../../blocks/status-blocks.js';
 import { escTrunc, oneLine, slackDate } from '../../mrkdwn.js';
+import type { SlackDeps } from '../../slack-deps.js';
 import { checkFreshness, deletedMessage, refuseStale } from '../../stale-click.js';
-import { type ActionDeps, type ActionListener, type Click, INVALID_BUTTON, onClick } from './click.js';
+import { type ActionListener, type Click, INVALID_BUTTON, onClick } from './click.js';
 import { currentSolutionView, STATUS_COUNTS_BLOCK, VIEW_ACTIONS_BLOCK } from './current-state.js';
 
 function channelMention(id: string): string {
@@ -15,20 +16,20 @@ function channelMention(id: string): string {
 }
 
 /** Shows the result where the click came from: the solution's view or the status page, redrawn. */
-async function redraw(deps: ActionDeps, click: Click, solutionId: string): Promise<void> {
+async function redraw(deps: SlackDeps, click: Click, solutionId: string): Promise<void> {
   if (click.blockId === VIEW_ACTIONS_BLOCK) {
-    const record = await deps.solutions.get(solutionId);
+    const record = await deps.status.get(solutionId);
     if (record) await click.replace(await currentSolutionView(deps, record));
   } else if (click.messageHas(STATUS_COUNTS_BLOCK)) {
     await click.replace(statusMessage(await deps.status.snapshot()));
   }
 }
 
-export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
+export function connectDiscoveredAction(deps: SlackDeps): ActionListener {
   return onClick(deps, ACTION.connect, async (click) => {
     const ref = parseValue(versionedRef, click.value);
     if (!ref) return click.tell(INVALID_BUTTON);
-    const fresh = await checkFreshness(deps.solutions, ref);
+    const fresh = await checkFreshness(deps.status, ref);
     if (fresh.kind !== 'fresh') {
       const current = fresh.kind === 'changed' ? await currentSolutionView(deps, fresh.record) : null;
       return refuseStale(fresh, click, { current, inPlace: click.blockId === VIEW_ACTIONS_BLOCK });
@@ -42,7 +43,7 @@ export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
     }
 
     if (await deps.approvers.isApprover(click.user)) {
-      const result = await deps.service.connectDiscovered(ref.s, click.actor, ref.v);
+      const result = await deps.solutions.connectDiscovered(ref.s, click.actor, ref.v);
       if (result.outcome === 'missing') return click.tell(deletedMessage(ref.s, { name: s.name }).text);
       if (result.outcome === 'stale') {
         const by = result.decidedBy ? ` by ${actorText(result.decidedBy)}` : '';
@@ -56,13 +57,13 @@ export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
       );
     }
 
-    const [pending] = await deps.enrollments.pendingFor(ref.s);
+    const pending = await deps.solutions.pendingRequest(ref.s);
     if (pending) {
       return click.tell(
         `A connection request for *${name}* is already waiting for an approver (asked by ${actorText(pending.requestedBy)} ${slackDate(pending.createdAt)}).`,
       );
     }
-    await deps.service.requestConnection(ref.s, click.actor);
+    await deps.solutions.requestConnection(ref.s, click.actor);
     const approvalChannel = deps.config.approvalChannel ?? deps.defaultChannel;
     await click.tell(
       `:inbox_tray: Request sent: approvers were asked in ${channelMention(approvalChannel)} to connect *${name}*. Only approvers can connect solutions directly.`,

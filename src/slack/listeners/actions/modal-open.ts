@@ -3,13 +3,14 @@
  * the click's trigger_id (valid for about 3 s, so nothing slow comes before it).
  */
 import type { View } from '@slack/types';
-import type { SolutionRecord } from '../../../storage/solution-record.js';
+import type { SolutionRecord } from '../../../services/status-service.js';
 import { parseValue, versionedRef } from '../../action-values.js';
 import type { ModalMeta } from '../../blocks/modal-blocks.js';
 import { escTrunc, oneLine } from '../../mrkdwn.js';
+import type { SlackDeps } from '../../slack-deps.js';
 import { checkFreshness, refuseStale } from '../../stale-click.js';
 import { requireApprover } from './approver-gate.js';
-import { type ActionDeps, type Click, INVALID_BUTTON } from './click.js';
+import { type Click, INVALID_BUTTON } from './click.js';
 import { currentSolutionView, VIEW_ACTIONS_BLOCK } from './current-state.js';
 
 export interface ModalAction {
@@ -20,11 +21,11 @@ export interface ModalAction {
   build: (record: SolutionRecord, meta: ModalMeta) => View;
 }
 
-export async function openSolutionModal(deps: ActionDeps, click: Click, spec: ModalAction): Promise<void> {
+export async function openSolutionModal(deps: SlackDeps, click: Click, spec: ModalAction): Promise<void> {
   const ref = parseValue(versionedRef, click.value);
   if (!ref) return click.tell(INVALID_BUTTON);
   if (!(await requireApprover(deps, click, spec.verb, { action: spec.action, solutionId: ref.s }))) return;
-  const fresh = await checkFreshness(deps.solutions, ref);
+  const fresh = await checkFreshness(deps.status, ref);
   if (fresh.kind !== 'fresh') {
     const current = fresh.kind === 'changed' ? await currentSolutionView(deps, fresh.record) : null;
     return refuseStale(fresh, click, { current, inPlace: click.blockId === VIEW_ACTIONS_BLOCK });

@@ -5,11 +5,10 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { ACTION } from '../../action-values.js';
 import type { SlackDeps } from '../../slack-deps.js';
-import { statusServiceFor } from '../commands/register-commands.js';
 import { acknowledgeIncidentAction } from './acknowledge-incident-action.js';
 import { addSourceAction } from './add-source-action.js';
 import { approveConnectionAction, denyConnectionAction } from './approve-connection-action.js';
-import type { ActionDeps, ActionListener } from './click.js';
+import type { ActionListener } from './click.js';
 import { configureAction } from './configure-action.js';
 import { connectDiscoveredAction } from './connect-discovered-action.js';
 import { consoleAction } from './console-action.js';
@@ -18,13 +17,7 @@ import { linkResourcesAction } from './link-resources-action.js';
 import { snoozeIncidentAction } from './snooze-incident-action.js';
 import { viewSolutionAction } from './view-solution-action.js';
 
-/** The listeners' dependencies plus the read model they share with `/secsol` (status, view). */
-export function actionDeps(deps: SlackDeps): ActionDeps {
-  return { ...deps, status: statusServiceFor(deps) };
-}
-
-export function registerActions(app: App, slackDeps: SlackDeps): void {
-  const deps = actionDeps(slackDeps);
+export function registerActions(app: App, deps: SlackDeps): void {
   const handlers: [string, ActionListener][] = [
     [ACTION.view, viewSolutionAction(deps)],
     [ACTION.console, consoleAction(deps)],

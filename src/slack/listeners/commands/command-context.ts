@@ -1,7 +1,6 @@
 /** What every `/secsol` subcommand handler gets, and the answers they share (help, unknown solution). */
 import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
-import type { StatusService } from '../../../services/status-service.js';
-import type { SolutionRecord } from '../../../storage/solution-record.js';
+import type { SolutionRecord, StatusService } from '../../../services/status-service.js';
 import type { SlackMessage } from '../../blocks/alert-blocks.js';
 import { helpMessage } from '../../blocks/help-blocks.js';
 import { escTrunc, oneLine } from '../../mrkdwn.js';

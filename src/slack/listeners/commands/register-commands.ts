@@ -1,9 +1,8 @@
 /**
- * `/secsol` and its subcommands (SPEC section 5): parse, route to one handler per subcommand, answer
+ * `/secsol` and its subcommands: parse, route to one handler per subcommand, answer
  * ephemerally. Anything not understood gets help, never an error trace. Also the status page buttons.
  */
 import type { App } from '@slack/bolt';
-import { StatusService } from '../../../services/status-service.js';
 import type { SlackDeps } from '../../slack-deps.js';
 import { alertsCommand } from './alerts-command.js';
 import type { CommandContext } from './command-context.js';
@@ -18,18 +17,6 @@ import { unsnoozeCommand } from './unsnooze-command.js';
 import { viewCommand } from './view-command.js';
 
 export const COMMAND = '/secsol';
-
-export function statusServiceFor(deps: SlackDeps): StatusService {
-  return new StatusService({
-    solutions: deps.solutions,
-    flips: deps.flips,
-    reports: deps.reports,
-    defaults: deps.defaults,
-    now: deps.now,
-    onCorrupt: (id, err) => deps.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
-    reportingSince: deps.reportingSince,
-  });
-}
 
 export async function routeCommand(ctx: CommandContext, text: string): Promise<void> {
   const cmd = parseCommand(text);
@@ -58,7 +45,7 @@ export async function routeCommand(ctx: CommandContext, text: string): Promise<v
 }
 
 export function registerCommands(app: App, deps: SlackDeps): void {
-  const status = statusServiceFor(deps);
+  const { status } = deps;
   app.command(COMMAND, async ({ command, ack, respond }) => {
     let acked = false;
     const ctx: CommandContext = {

@@ -1,7 +1,8 @@
 /**
  * `/secsol snooze <solution> <duration|recovered>`: holds the solution's alerts; its state is still
- * tracked (an overlay, not a state). Audited with who asked.
+ * tracked (an overlay, not a state). Audited with who asked; an open incident's message shows it.
  */
+import { UNTIL_RECOVERED } from '../../../domain/incident.js';
 import { escTrunc, oneLine, slackDate } from '../../mrkdwn.js';
 import { ackWith, type CommandContext, resolveOrHelp } from './command-context.js';
 
@@ -22,14 +23,9 @@ export async function snoozeCommand(
     return;
   }
   const now = ctx.deps.now();
-  const at = until === 'recovered' ? Number.POSITIVE_INFINITY : now + until.ms;
-  const applied = await ctx.deps.solutions.snooze(s.id, at, ctx.userId);
-  await ctx.deps.audit.record({
-    at: now,
-    actor: `slack:${ctx.userId}`,
+  const at = until === 'recovered' ? UNTIL_RECOVERED : now + until.ms;
+  const applied = await ctx.deps.incidents.snooze(s.id, at, ctx.userId, {
     action: 'solution.snooze',
-    solutionId: s.id,
-    outcome: applied ? 'applied' : 'refused: not found',
     detail: until === 'recovered' ? 'recovered' : until.text,
   });
   if (!applied) {

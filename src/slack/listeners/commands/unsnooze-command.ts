@@ -1,29 +1,18 @@
-/** `/secsol unsnooze <solution>`: alerts flow again. Audited with who asked. */
+/** `/secsol unsnooze <solution>`: alerts flow again. Audited with who asked; an open incident's message shows it. */
 import { escTrunc, oneLine } from '../../mrkdwn.js';
 import { ackWith, type CommandContext, resolveOrHelp } from './command-context.js';
 import { plain } from './snooze-command.js';
 
+const ANSWER = {
+  missing: (name: string) => `*${name}* was deleted meanwhile.`,
+  applied: (name: string) => `:bell: Alerts for *${name}* flow again.`,
+  'not-snoozed': (name: string) => `*${name}* was not snoozed: its alerts already flow.`,
+};
+
 export async function unsnoozeCommand(ctx: CommandContext, ref: string): Promise<void> {
   const record = await resolveOrHelp(ctx, ref);
   if (!record) return;
-  const s = record.solution;
-  const name = escTrunc(oneLine(s.name), 150);
-  const now = ctx.deps.now();
-  const wasSnoozed =
-    record.snoozedUntil !== undefined &&
-    (record.snoozedUntil === Number.POSITIVE_INFINITY || record.snoozedUntil > now);
-  const applied = await ctx.deps.solutions.unsnooze(s.id);
-  await ctx.deps.audit.record({
-    at: now,
-    actor: `slack:${ctx.userId}`,
-    action: 'solution.unsnooze',
-    solutionId: s.id,
-    outcome: applied ? (wasSnoozed ? 'applied' : 'applied: was not snoozed') : 'refused: not found',
-  });
-  const text = !applied
-    ? `*${name}* was deleted meanwhile.`
-    : wasSnoozed
-      ? `:bell: Alerts for *${name}* flow again.`
-      : `*${name}* was not snoozed: its alerts already flow.`;
-  await ackWith(ctx, plain(text));
+  const name = escTrunc(oneLine(record.solution.name), 150);
+  const result = await ctx.deps.incidents.unsnooze(record.solution.id, ctx.userId);
+  await ackWith(ctx, plain(ANSWER[result](name)));
 }

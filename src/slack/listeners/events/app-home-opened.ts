@@ -3,21 +3,18 @@
  * acknowledged by Bolt before this runs, so reading every solution here does not hold Slack up.
  */
 import type { AllMiddlewareArgs, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { StatusService } from '../../../services/status-service.js';
 import { HOME_ERRORS, homeView } from '../../blocks/home-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
 export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
-export function appHomeOpened(
-  deps: SlackDeps & { status: StatusService },
-): Middleware<SlackEventMiddlewareArgs<'app_home_opened'>> {
+export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareArgs<'app_home_opened'>> {
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
       const [snapshot, deliveryErrors, exportSummary] = await Promise.all([
         deps.status.snapshot(),
-        deps.delivery.recentErrors(HOME_ERRORS),
+        deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
       ]);
       await client.views.publish({

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../../domain/duration.js';
 import type { Solution } from '../../../domain/model.js';
-import type { ConfigPatch } from '../../../storage/solution-repository.js';
+import type { ConfigPatch } from '../../../services/solution-service.js';
 import { CALLBACK } from '../../action-values.js';
 import {
   CONFIGURE_FIELDS,
@@ -115,7 +115,7 @@ export function configureSubmission(deps: SlackDeps): SubmissionListener {
     const parsed = parseConfigure(s.input);
     if ('errors' in parsed) return parsed;
     const p = parsed.patch;
-    const current = await deps.solutions.get(s.meta.s);
+    const current = await deps.status.get(s.meta.s);
     // An owner set as free text (admin API) cannot be shown in a user picker: an empty picker keeps it.
     const keepOwner =
       p.owner === null && current?.solution.owner !== undefined && !isUserId(current.solution.owner);

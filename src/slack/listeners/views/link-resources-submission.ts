@@ -51,7 +51,7 @@ export function linkResourcesSubmission(deps: SlackDeps): SubmissionListener {
       detail: `${count} linked resource${count === 1 ? '' : 's'}`,
     });
     if (errors) return { errors };
-    const record = await deps.solutions.get(s.meta.s);
+    const record = await deps.status.get(s.meta.s);
     const name = record ? `*${escTrunc(oneLine(record.solution.name), 150)}*` : `\`${s.meta.s}\``;
     return {
       saved:

@@ -4,7 +4,7 @@
  * at which version; it is validated like any other input.
  */
 import type { AllMiddlewareArgs, Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { ConfigPatch } from '../../../storage/solution-repository.js';
+import type { ConfigPatch } from '../../../services/solution-service.js';
 import { modalRef, parseValue } from '../../action-values.js';
 import type { SlackDeps } from '../../slack-deps.js';
 import { checkApprover, notApproverText } from '../actions/approver-gate.js';
@@ -96,13 +96,9 @@ export async function saveAsApprover(
   if (!(await checkApprover(deps, s.user, { action, solutionId: s.meta.s, detail }))) {
     return { [field]: notApproverText(deps, verb) };
   }
-  const result = await deps.solutions.updateConfig(s.meta.s, patch, s.meta.v, deps.now());
-  await deps.audit.record({
-    at: deps.now(),
+  const result = await deps.solutions.configure(s.meta.s, patch, s.meta.v, {
     actor: `slack:${s.user}`,
     action,
-    solutionId: s.meta.s,
-    outcome: result === 'ok' ? 'applied' : `refused: ${result}`,
     detail,
   });
   if (result === 'missing') return { [field]: 'This solution was deleted since you opened this form.' };

@@ -6,8 +6,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import { DELIVERY_EVENT_TYPE, deliveryMetadata, type SlackMessage } from '../slack/blocks/alert-blocks.js';
-import type { DeliveryRepository } from '../storage/delivery-repository.js';
-import type { Faults } from './faults.js';
+import type { DeliveryRepository, ItemAddress } from '../storage/delivery-repository.js';
+import type { Faults } from '../worker/faults.js';
 
 interface HistoryMessage {
   ts?: string;
@@ -23,12 +23,13 @@ export class SlackPoster {
   ) {}
 
   async postOnce(
-    itemId: string,
+    addr: ItemAddress,
     channel: string,
     message: SlackMessage,
     opts: { threadTs?: string; solutionId?: string; now: number },
   ): Promise<string> {
-    const item = await this.delivery.getItem(itemId);
+    const itemId = addr.id;
+    const item = await this.delivery.getItem(addr);
     if (item?.delivery === 'sending') {
       const since = Number(item.sendingSince ?? opts.now);
       const found = await this.findPosted(channel, itemId, opts.threadTs, since - 60_000);
@@ -40,7 +41,7 @@ export class SlackPoster {
         return found;
       }
     }
-    await this.delivery.markSending(itemId, opts.now);
+    await this.delivery.markSending(addr, opts.now);
     await this.faults.maybeCrash('crash_before_slack');
     const res = await this.client.chat.postMessage({
       channel,
