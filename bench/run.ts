@@ -18,6 +18,7 @@ import { Outbox } from '../src/outbox/outbox.js';
 import { type StorageContext, storageContext } from '../src/storage/context.js';
 import { DeliveryRepository } from '../src/storage/delivery-repository.js';
 import { FlipRepository } from '../src/storage/flip-repository.js';
+import { OutageLog } from '../src/storage/outage-log.js';
 import { connect } from '../src/storage/redis.js';
 import { solutionFields } from '../src/storage/solution-record.js';
 import { SolutionRepository } from '../src/storage/solution-repository.js';
@@ -74,7 +75,7 @@ const fmt = (n: number) =>
 
 async function measure(n: number) {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const redis = connect(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'default', logger);
+  const redis = connect(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'default', new OutageLog(logger));
   const ctx = storageContext(redis, prefix);
   const queue = new Queue('deliver', { connection: redis, prefix: ctx.keys.bullPrefix });
   const now = Date.now();
@@ -178,7 +179,7 @@ async function ingest(): Promise<{ rps: number; p50: number; p99: number }> {
   );
   const elapsed = ms(t);
   await app.close();
-  const redis = connect(config.redisUrl, 'default', logger);
+  const redis = connect(config.redisUrl, 'default', new OutageLog(logger));
   await cleanup(storageContext(redis, prefix));
   redis.disconnect();
   latencies.sort((a, b) => a - b);

@@ -13,6 +13,7 @@ import { LOCAL_CHANNEL, slackTarget } from './slack/local-mode.js';
 import type { SlackApp } from './slack/slack-app.js';
 import { createWebClient } from './slack/web-client.js';
 import { storageContext } from './storage/context.js';
+import { OutageLog } from './storage/outage-log.js';
 import { checkEvictionPolicy, connect, ready } from './storage/redis.js';
 import { type RunningWeb, startWeb } from './web.js';
 import { type RunningWorker, startWorker } from './worker/worker.js';
@@ -41,8 +42,9 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   if (config.slack.apiUrl)
     logger.info({ slackApiUrl: config.slack.apiUrl }, 'Slack Web API base URL overridden');
 
-  const redis = connect(config.redisUrl, opts.web ? 'request' : 'default', logger);
-  const bullConnection = connect(config.redisUrl, 'worker', logger);
+  const outage = new OutageLog(logger);
+  const redis = connect(config.redisUrl, opts.web ? 'request' : 'default', outage);
+  const bullConnection = connect(config.redisUrl, 'worker', outage);
   await ready(redis);
   let eviction: 'ok' | 'unknown' = await checkEvictionPolicy(redis);
   if (eviction === 'unknown')
@@ -51,7 +53,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   // With export on, the commit scripts also append every flip and event to the export lists.
   const storageOpts = { exportEnabled: config.export !== undefined };
   const ctx = storageContext(redis, config.keyPrefix, storageOpts);
-  const queues = openQueues(bullConnection, ctx.keys.bullPrefix, logger);
+  const queues = openQueues(bullConnection, ctx.keys.bullPrefix, outage);
   const target = await slackTarget(config, { web: opts.web, logger, print: opts.print });
   const slackClient = createWebClient(
     { token: target.token, apiUrl: target.apiUrl, timeoutMs: config.slack.timeoutMs },
@@ -72,12 +74,13 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   let worker: RunningWorker | null = null;
   // In one process, the worker gets its own connection (and its parts on it): it may wait out a Redis
   // outage, requests may not.
-  const workerRedis = opts.worker && opts.web ? connect(config.redisUrl, 'default', logger) : null;
+  const workerRedis = opts.worker && opts.web ? connect(config.redisUrl, 'default', outage) : null;
   if (opts.worker) {
     worker = await startWorker({
       config,
       parts: workerRedis ? partsOn(storageContext(workerRedis, config.keyPrefix, storageOpts)) : parts,
       connection: bullConnection,
+      outage,
       evaluateQueue: queues.evaluate,
       slack: slackClient,
       defaultChannel,

@@ -4,11 +4,13 @@
  * due and missing (the web or evaluator appended entries, a retry time came, or a job was lost).
  * With export off, nothing runs and the sweep's scheduler is removed.
  */
+
 import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { EXPORT_SWEEP_ID, enqueueExports, parseExportJob, QUEUE } from '../queue/queues.js';
 import type { StorageContext } from '../storage/context.js';
+import type { OutageLog } from '../storage/outage-log.js';
 import { ExportRepository } from './export-repository.js';
 import { Exporter } from './exporter.js';
 import { signingKey } from './signature.js';
@@ -18,6 +20,7 @@ export interface ExportWorkerDeps {
   ctx: StorageContext;
   /** A connection for BullMQ (maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
+  outage: OutageLog;
   logger: Logger;
   now: () => number;
 }
@@ -29,7 +32,7 @@ export interface RunningExport {
 export async function startExport(deps: ExportWorkerDeps): Promise<RunningExport> {
   const { config, ctx, logger, now } = deps;
   const queue = new Queue(QUEUE.export, { connection: deps.connection, prefix: ctx.keys.bullPrefix });
-  queue.on('error', (err) => logger.warn({ err: err.message }, 'export queue error'));
+  queue.on('error', (err) => deps.outage.error('queue:export', err));
   const settings = config.export;
   if (!settings) {
     await queue.removeJobScheduler(EXPORT_SWEEP_ID);
@@ -89,7 +92,7 @@ export async function startExport(deps: ExportWorkerDeps): Promise<RunningExport
     if (job?.name === 'sweep' || err.name === 'DelayedError') return;
     logger.warn({ jobId: job?.id, err: err.message }, 'export drain failed; the sweep queues it again');
   });
-  worker.on('error', (err) => logger.warn({ err: err.message }, 'export worker error'));
+  worker.on('error', (err) => deps.outage.error('worker:export', err));
 
   // Idempotent across processes: every worker upserts the same scheduler id.
   await queue.upsertJobScheduler(

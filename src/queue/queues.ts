@@ -4,7 +4,7 @@
  */
 import { type ConnectionOptions, Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { OutageLog } from '../storage/outage-log.js';
 
 export const QUEUE = {
   /** One repeating job (a job scheduler) drives evaluation ticks. */
@@ -59,13 +59,13 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
+export function openQueues(connection: ConnectionOptions, prefix: string, outage: OutageLog): Queues {
   const deliver = new Queue(QUEUE.deliver, { connection, prefix });
   const evaluate = new Queue(QUEUE.evaluate, { connection, prefix });
   const exportQueue = new Queue(QUEUE.export, { connection, prefix });
   // Without a listener BullMQ prints raw stack traces on every reconnect attempt during a Redis outage.
   for (const q of [deliver, evaluate, exportQueue])
-    q.on('error', (err) => logger.warn({ queue: q.name, err: err.message }, 'queue error'));
+    q.on('error', (err) => outage.error(`queue:${q.name}`, err));
   return {
     deliver,
     evaluate,

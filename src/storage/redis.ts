@@ -6,12 +6,12 @@
  * - `default`: the worker's own reads and writes, which may wait for a reconnect.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../logger.js';
+import type { OutageLog } from './outage-log.js';
 
 export type Connection = Redis;
 export type ConnectionKind = 'request' | 'worker' | 'default';
 
-export function connect(url: string, kind: ConnectionKind, logger: Logger, name = 'secsol'): Redis {
+export function connect(url: string, kind: ConnectionKind, outage: OutageLog, name = 'secsol'): Redis {
   const options: RedisOptions = {
     connectionName: `${name}-${kind}`,
     lazyConnect: false,
@@ -29,16 +29,10 @@ export function connect(url: string, kind: ConnectionKind, logger: Logger, name 
     options.maxRetriesPerRequest = null;
   }
   const redis = new Redis(url, options);
-  let down = false;
-  redis.on('error', (err) => {
-    // ioredis reconnects by itself; log each outage once rather than once per retry.
-    if (!down) logger.warn({ err: err.message, kind }, 'redis connection error');
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) logger.info({ kind }, 'redis connection ready again');
-    down = false;
-  });
+  // ioredis reconnects by itself. Each error goes to the process's OutageLog: one line per outage, then
+  // a summary, instead of one per client per retry.
+  redis.on('error', (err) => outage.error(`redis:${kind}`, err));
+  redis.on('ready', () => outage.recovered());
   return redis;
 }
 

@@ -13,6 +13,7 @@ import { Deliverer } from '../outbox/deliverer.js';
 import { SlackPoster } from '../outbox/slack-poster.js';
 import type { Parts } from '../parts.js';
 import { QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
+import type { OutageLog } from '../storage/outage-log.js';
 import { Evaluator } from './evaluator.js';
 import { Faults } from './faults.js';
 
@@ -22,6 +23,8 @@ export interface WorkerDeps {
   parts: Parts;
   /** A connection for BullMQ (maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
+  /** Where Redis connection errors go: one line per outage (storage/outage-log.ts). */
+  outage: OutageLog;
   evaluateQueue: Queue;
   slack: WebClient;
   defaultChannel: string;
@@ -119,7 +122,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       logger.error({ err: e, jobId: job.id }, 'could not record a failed delivery');
     }
   });
-  deliverWorker.on('error', (err) => logger.warn({ err: err.message }, 'deliver worker error'));
+  deliverWorker.on('error', (err) => deps.outage.error('worker:deliver', err));
 
   const tickWorker = new Worker(
     QUEUE.evaluate,
@@ -136,7 +139,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     },
     { ...bullOpts, concurrency: 1 },
   );
-  tickWorker.on('error', (err) => logger.warn({ err: err.message }, 'evaluate worker error'));
+  tickWorker.on('error', (err) => deps.outage.error('worker:evaluate', err));
 
   // Idempotent across processes: every worker upserts the same scheduler id.
   await deps.evaluateQueue.upsertJobScheduler(
@@ -150,6 +153,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     config,
     ctx,
     connection: deps.connection,
+    outage: deps.outage,
     logger: logger.child({ part: 'export' }),
     now,
   });
