@@ -100,8 +100,8 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   if (config.slack.apiUrl)
     logger.info({ slackApiUrl: config.slack.apiUrl }, 'Slack Web API base URL overridden');
 
-  const redis = connect(config.redisUrl, opts.web ? 'request' : 'default', logger);
-  const bullConnection = connect(config.redisUrl, 'worker', logger);
+  const redis = connect(config.redis, opts.web ? 'request' : 'default', logger);
+  const bullConnection = connect(config.redis, 'worker', logger);
   await ready(redis);
   let eviction: 'ok' | 'unknown' = await checkEvictionPolicy(redis);
   if (eviction === 'unknown')
@@ -168,7 +168,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
 
   let worker: RunningWorker | null = null;
   // In one process, the worker gets its own connection: it may wait out a Redis outage, requests may not.
-  const workerRedis = opts.worker && opts.web ? connect(config.redisUrl, 'default', logger) : null;
+  const workerRedis = opts.worker && opts.web ? connect(config.redis, 'default', logger) : null;
   if (opts.worker) {
     worker = await startWorker({
       config,

@@ -1,15 +1,15 @@
-import type { Redis } from 'ioredis';
 import { buildKeys, type Keys } from './keys.js';
+import type { Connection } from './redis.js';
 import { Scripts } from './scripts.js';
 
 /** What every repository needs: one connection, the key builder and the Lua scripts defined on it. */
 export interface StorageContext {
-  readonly redis: Redis;
+  readonly redis: Connection;
   readonly keys: Keys;
   readonly scripts: Scripts;
 }
 
-export function storageContext(redis: Redis, prefix: string): StorageContext {
+export function storageContext(redis: Connection, prefix: string): StorageContext {
   const keys = buildKeys(prefix);
   return { redis, keys, scripts: new Scripts(redis, keys) };
 }
