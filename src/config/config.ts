@@ -1,6 +1,6 @@
 /**
- * Configuration (SPEC section 7), parsed once at boot. No other module reads `process.env`.
- * A bad value stops the process with one message naming every wrong variable.
+ * Configuration (docs/contract.md §7; every variable is in the README's table), parsed once at boot. No other
+ * module reads `process.env`. A bad value stops the process with one message naming every wrong variable.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';

@@ -1,5 +1,6 @@
 /**
- * Redis connections. Three flavours, because their failure behaviour must differ:
+ * Redis connections, to one server (REDIS_URL) or to a Redis Cluster (REDIS_CLUSTER_NODES). Three flavours,
+ * because their failure behaviour must differ (on a cluster, the same options apply to each node connection):
  * - `request`: used on the HTTP path. No offline queue, so when Redis is down a request fails at once
  *   (the API answers 503) instead of hanging until Redis comes back.
  * - `worker`: for BullMQ, which needs `maxRetriesPerRequest: null` and waits out outages itself.
