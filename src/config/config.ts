@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
+import { parseClusterNodes, type RedisTarget } from './redis-target.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -40,15 +41,6 @@ const int = (fallback: number, min: number, max: number) =>
     .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
     .pipe(z.coerce.number<string>().int().min(min).max(max));
 
-/** `host:port` (a name, an IPv4 address or a bracketed IPv6 address); null when it is not one. */
-function parseHostPort(text: string): HostPort | null {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
-  const port = Number(m?.[3]);
-  const host = m?.[1] ?? m?.[2];
-  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { host, port };
-}
-
 const apiSecret = z.string().superRefine((v, ctx) => {
   const problem = secretProblem(v);
   // The message never quotes the value: it is a secret.
@@ -65,23 +57,12 @@ const schema = z
     REDIS_URL: z.string().default('redis://127.0.0.1:6379').pipe(z.url()),
     REDIS_CLUSTER_NODES: optionalText.transform((v, ctx) => {
       if (v === undefined) return undefined;
-      const items = v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const nodes = items.map(parseHostPort);
-      const bad = items.filter((_, i) => nodes[i] === null);
-      if (items.length === 0 || bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            bad.length > 0
-              ? `not host:port seed nodes: ${bad.join(', ')}`
-              : 'comma-separated host:port seed nodes of a Redis Cluster',
-        });
+      try {
+        return parseClusterNodes(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;
       }
-      return nodes.filter((n) => n !== null);
     }),
     PORT: int(3000, 0, 65535),
     SECSOL_ALERT_CHANNEL: optionalText.pipe(channelId.optional()),
@@ -204,19 +185,6 @@ const schema = z
   );
 
 export type Env = z.output<typeof schema>;
-
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/**
- * Where Redis is: one server by URL, or a Redis Cluster through its seed nodes (REDIS_CLUSTER_NODES; then
- * REDIS_URL is ignored). On a cluster every key and queue shares one hash tag, so all of it lives in one slot.
- */
-export type RedisTarget =
-  | { readonly kind: 'server'; readonly url: string }
-  | { readonly kind: 'cluster'; readonly nodes: readonly HostPort[] };
 
 export interface Config {
   readonly env: Env['NODE_ENV'];

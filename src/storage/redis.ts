@@ -7,7 +7,7 @@
  * - `default`: the worker's own reads and writes, which may wait for a reconnect.
  */
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import type { RedisTarget } from '../config/config.js';
+import type { RedisTarget } from '../config/redis-target.js';
 import type { Logger } from '../logger.js';
 
 /**

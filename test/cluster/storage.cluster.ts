@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisTarget } from '../../src/config/config.js';
+import type { RedisTarget } from '../../src/config/redis-target.js';
 import { isStorageError } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { storageContext } from '../../src/storage/context.js';
