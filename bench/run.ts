@@ -75,7 +75,11 @@ const fmt = (n: number) =>
 
 async function measure(n: number) {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const redis = connect(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'default', new OutageLog(logger));
+  const redis = connect(
+    { kind: 'server', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    'default',
+    new OutageLog(logger),
+  );
   const ctx = storageContext(redis, prefix);
   const queue = new Queue('deliver', { connection: redis, prefix: ctx.keys.bullPrefix });
   const now = Date.now();
@@ -179,7 +183,7 @@ async function ingest(): Promise<{ rps: number; p50: number; p99: number }> {
   );
   const elapsed = ms(t);
   await app.close();
-  const redis = connect(config.redisUrl, 'default', new OutageLog(logger));
+  const redis = connect(config.redis, 'default', new OutageLog(logger));
   await cleanup(storageContext(redis, prefix));
   redis.disconnect();
   latencies.sort((a, b) => a - b);

@@ -43,8 +43,8 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
     logger.info({ slackApiUrl: config.slack.apiUrl }, 'Slack Web API base URL overridden');
 
   const outage = new OutageLog(logger);
-  const redis = connect(config.redisUrl, opts.web ? 'request' : 'default', outage);
-  const bullConnection = connect(config.redisUrl, 'worker', outage);
+  const redis = connect(config.redis, opts.web ? 'request' : 'default', outage);
+  const bullConnection = connect(config.redis, 'worker', outage);
   await ready(redis);
   let eviction: 'ok' | 'unknown' = await checkEvictionPolicy(redis);
   if (eviction === 'unknown')
@@ -74,7 +74,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   let worker: RunningWorker | null = null;
   // In one process, the worker gets its own connection (and its parts on it): it may wait out a Redis
   // outage, requests may not.
-  const workerRedis = opts.worker && opts.web ? connect(config.redisUrl, 'default', outage) : null;
+  const workerRedis = opts.worker && opts.web ? connect(config.redis, 'default', outage) : null;
   if (opts.worker) {
     worker = await startWorker({
       config,

@@ -1,6 +1,6 @@
 /**
- * Configuration (SPEC section 7), parsed once at boot. No other module reads `process.env`.
- * A bad value stops the process with one message naming every wrong variable.
+ * Configuration (docs/contract.md §7; every variable is in the README's table), parsed once at boot. No other
+ * module reads `process.env`. A bad value stops the process with one message naming every wrong variable.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
 import { exportSecret, exportUrl } from './export-vars.js';
+import { parseClusterNodes, type RedisTarget } from './redis-target.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -55,6 +56,15 @@ const schema = z
     SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
     SLACK_API_URL: optionalText.pipe(z.url().optional()),
     REDIS_URL: z.string().default('redis://127.0.0.1:6379').pipe(z.url()),
+    REDIS_CLUSTER_NODES: optionalText.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return parseClusterNodes(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
     PORT: int(3000, 0, 65535),
     SECSOL_ALERT_CHANNEL: optionalText.pipe(channelId.optional()),
     SECSOL_APPROVAL_CHANNEL: optionalText.pipe(channelId.optional()),
@@ -191,7 +201,7 @@ export interface Config {
     readonly apiUrl?: string;
     readonly timeoutMs: number;
   };
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly port: number;
   readonly keyPrefix: string;
   readonly alertChannel?: string;
@@ -312,7 +322,9 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       apiUrl: e.SLACK_API_URL,
       timeoutMs: e.SECSOL_SLACK_TIMEOUT,
     },
-    redisUrl: e.REDIS_URL,
+    redis: e.REDIS_CLUSTER_NODES
+      ? { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
+      : { kind: 'server', url: e.REDIS_URL },
     port: e.PORT,
     keyPrefix: e.SECSOL_KEY_PREFIX,
     alertChannel: e.SECSOL_ALERT_CHANNEL,

@@ -6,7 +6,7 @@
  * Kept beside the export code, self-contained: names are prefixed so they never collide with the
  * scripts of storage/scripts.ts.
  */
-import type { Redis } from 'ioredis';
+import type { Connection } from '../storage/redis.js';
 
 const SCRIPTS = {
   /**
@@ -104,7 +104,7 @@ return 1`,
 export type ExportScriptName = keyof typeof SCRIPTS;
 
 export class ExportScripts {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: Connection) {
     for (const [name, def] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: def.keys, lua: def.lua });
     }

@@ -36,7 +36,7 @@ export function isStorageError(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string };
   return (
     e?.name === 'MaxRetriesPerRequestError' ||
-    /enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|OOM command not allowed|LOADING/.test(
+    /enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|OOM command not allowed|LOADING|CLUSTERDOWN|TRYAGAIN|Failed to refresh slots cache/.test(
       e?.message ?? '',
     )
   );

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import { buildKeys, type Keys } from './keys.js';
+import type { Connection } from './redis.js';
 import { Scripts } from './scripts.js';
 
 /** What every repository needs: one connection, the key builder and the Lua scripts defined on it. */
 export interface StorageContext {
-  readonly redis: Redis;
+  readonly redis: Connection;
   readonly keys: Keys;
   readonly scripts: Scripts;
   /**
@@ -15,7 +15,7 @@ export interface StorageContext {
 }
 
 export function storageContext(
-  redis: Redis,
+  redis: Connection,
   prefix: string,
   opts: { exportEnabled?: boolean } = {},
 ): StorageContext {

@@ -5,7 +5,7 @@
  * (EVALSHA) and sends the source again when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Connection } from './redis.js';
 
 /**
  * Next to this module, whatever the working directory: src/storage/lua/ when run from source,
@@ -44,14 +44,14 @@ export function luaScripts(): ReadonlyMap<string, LuaScript> {
 const commandName = (name: string) => `secsol:${name}`;
 
 /** Defines every script on a connection (once: a connection shared by several contexts keeps its own). */
-export function defineLuaScripts(redis: Redis): void {
+export function defineLuaScripts(redis: Connection): void {
   for (const [name, script] of luaScripts()) {
     if (!(commandName(name) in redis)) redis.defineCommand(commandName(name), script);
   }
 }
 
 /** Runs a script defined by defineLuaScripts; the number of keys must be the one in its file name. */
-export function runLua(redis: Redis, name: string, keys: string[], argv: LuaArg[]): Promise<unknown> {
+export function runLua(redis: Connection, name: string, keys: string[], argv: LuaArg[]): Promise<unknown> {
   const script = luaScripts().get(name);
   if (!script) throw new Error(`no ${name}-<keys>.lua in ${LUA_DIR.pathname}`);
   if (keys.length !== script.numberOfKeys)

@@ -8,12 +8,13 @@
  * touches is passed in KEYS and they all share one hash tag (keys.ts), so they stay in one slot on Redis
  * Cluster.
  */
-import type { Redis } from 'ioredis';
+
 import { z } from 'zod';
 import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
 import type { Keys } from './keys.js';
 import { defineLuaScripts, type LuaArg, runLua } from './lua-loader.js';
+import type { Connection } from './redis.js';
 import { type CodedScript, decodeResult, type ScriptOutcome } from './script-results.js';
 
 export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
@@ -25,7 +26,7 @@ const rateReply = z.tuple([z.number(), z.number()]);
 
 export class Scripts {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Connection,
     private readonly keys: Keys,
   ) {
     defineLuaScripts(redis);

@@ -3,15 +3,16 @@
  * config drops them in any other environment. `:once` is remembered in Redis, so a restarted worker
  * does not crash again.
  */
-import type { Redis } from 'ioredis';
+
 import type { Keys } from '../storage/keys.js';
+import type { Connection } from '../storage/redis.js';
 
 export type FaultName = 'crash_after_slack_ok' | 'crash_before_slack';
 
 export class Faults {
   constructor(
     private readonly enabled: ReadonlySet<string>,
-    private readonly redis: Redis,
+    private readonly redis: Connection,
     private readonly keys: Keys,
   ) {}
 

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
 
     it('uses the documented defaults', () => {
       expect(config.port).toBe(3000);
-      expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+      expect(config.redis).toEqual({ kind: 'server', url: 'redis://127.0.0.1:6379' });
       expect(config.health).toEqual({
         every: 3_600_000,
         grace: 15 * 60_000,
@@ -234,6 +234,40 @@ describe('loadConfig', () => {
       const error = configErrorOf({ AZURE_SUBSCRIPTION_ID: 'sub', AZURE_TENANT_ID: 'tenant' });
       expect(named(error)).toEqual(expect.arrayContaining(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']));
       expect(named(error)).not.toContain('AZURE_TENANT_ID');
+    });
+  });
+
+  describe('when REDIS_CLUSTER_NODES is set', () => {
+    it('uses the cluster through its seed nodes and ignores REDIS_URL', () => {
+      const config = loadConfig({
+        REDIS_URL: 'redis://elsewhere:6379',
+        REDIS_CLUSTER_NODES: ' redis-a:7000, 10.0.0.2:7001,[::1]:7002,, ',
+      });
+      expect(config.redis).toEqual({
+        kind: 'cluster',
+        nodes: [
+          { host: 'redis-a', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+      });
+    });
+
+    it('is unset when empty', () => {
+      expect(loadConfig({ REDIS_CLUSTER_NODES: ' ' }).redis.kind).toBe('server');
+    });
+
+    it.each(['redis-a', 'redis-a:0', 'redis-a:70000', 'redis://redis-a:7000', 'redis-a:7000/0', ','])(
+      'names REDIS_CLUSTER_NODES=%s',
+      (value) => {
+        expect(named(configErrorOf({ REDIS_CLUSTER_NODES: value }))).toEqual(['REDIS_CLUSTER_NODES']);
+      },
+    );
+
+    it('names every bad seed node with the other wrong variables in one message', () => {
+      const error = configErrorOf({ REDIS_CLUSTER_NODES: 'a:7000,b,c:x', PORT: 'x' });
+      expect(named(error).sort()).toEqual(['PORT', 'REDIS_CLUSTER_NODES']);
+      expect(error.message).toContain('not host:port seed nodes: b, c:x');
     });
   });
 

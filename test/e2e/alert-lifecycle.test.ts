@@ -5,17 +5,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SolutionRepository } from '../../src/storage/solution-repository.js';
-import {
-  ADMIN_TOKEN,
-  ALERT_CHANNEL,
-  APPROVAL_CHANNEL,
-  call,
-  ENROLLMENT_KEY,
-  startApp,
-  type TestApp,
-} from '../harness/app.js';
+import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack, type SlackCall } from '../harness/fake-slack.js';
 import { waitUntil } from '../harness/wait.js';
+import {
+  alertsIn,
+  enrollAndApprove,
+  report,
+  stateOf,
+  stopsReportingAndComesBack,
+} from './alert-scenarios.js';
 
 let fake: FakeSlack;
 let app: TestApp;
@@ -31,111 +30,21 @@ afterEach(async () => {
   fake.reset();
 });
 
-async function enrollAndApprove(name: string): Promise<{ id: string; token: string }> {
-  const enrolled = await call(`${app.url}/api/v1/enroll`, 'POST', {
-    token: ENROLLMENT_KEY,
-    body: { name, vendor: 'Qualys', family: 'va', consoleUrl: 'https://qualys.example/console' },
-  });
-  expect(enrolled.status).toBe(202);
-  expect(enrolled.body).toMatchObject({ status: 'pending' });
-  const enrollmentId = enrolled.body.enrollmentId as string;
-
-  // The approval request reaches the approval channel with Approve and Deny.
-  const [request] = await fake.waitFor(
-    (c) => c.method === 'chat.postMessage' && c.args.channel === APPROVAL_CHANNEL,
-  );
-  expect(JSON.stringify(request?.args.blocks)).toContain('enrollment_approve');
-
-  const pending = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
-  expect(pending.body).toEqual({ status: 'pending' });
-
-  const approved = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', {
-    token: ADMIN_TOKEN,
-  });
-  expect(approved.status).toBe(200);
-  const again = await call(`${app.url}/api/v1/enroll/${enrollmentId}/approve`, 'POST', {
-    token: ADMIN_TOKEN,
-  });
-  expect(again.status).toBe(409);
-
-  // The decision is shown in the request message.
-  await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === APPROVAL_CHANNEL);
-
-  const first = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
-  expect(first.body.status).toBe('approved');
-  expect(first.body.token).toMatch(/^secsol_/);
-  const second = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
-  expect(second.body.token).toBeUndefined();
-  return { id: first.body.solutionId as string, token: first.body.token as string };
-}
-
-function report(id: string, token: string, status: 'healthy' | 'unhealthy', message?: string) {
-  return call(`${app.url}/api/v1/solutions/${id}/health`, 'POST', { token, body: { status, message } });
-}
-
-const alertsIn = (channel: string) => (c: SlackCall) =>
-  c.method === 'chat.postMessage' && c.args.channel === channel && c.args.thread_ts === undefined;
-
-async function stateOf(id: string): Promise<string> {
-  const res = await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN });
-  return res.body.state as string;
-}
-
 describe('when a connected solution stops reporting and comes back', () => {
   it('posts exactly one stopped-reporting alert, then resolves it in place with a thread reply', async () => {
     app = await startApp(fake);
-    const { id, token } = await enrollAndApprove('Qualys VA <!channel>');
-    expect(await stateOf(id)).toBe('not_reported');
-
-    for (let i = 0; i < 3; i++) expect((await report(id, token, 'healthy')).status).toBe(202);
-    await waitUntil(async () => (await stateOf(id)) === 'healthy');
-    const lastReportAt = Date.now();
-    // Not reported -> healthy is the end of a deployment: no message.
-    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(0);
-
-    // every (2s) + grace (1s) later the solution is stale; the alert follows within 2 s.
-    const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 3000 + 2000 + 1000 });
-    const elapsed = (alert as SlackCall).at - lastReportAt;
-    expect(elapsed).toBeGreaterThanOrEqual(3000);
-    expect(elapsed).toBeLessThanOrEqual(3000 + 2000);
-    expect(String(alert?.args.text)).toContain('Stopped reporting');
-    // The untrusted name is escaped everywhere (no ping).
-    expect(JSON.stringify(alert?.args)).not.toContain('<!channel>');
-    expect(String(alert?.args.text)).toContain('&lt;!channel&gt;');
-    const metadata = alert?.args.metadata as { event_payload: { delivery_id: string } };
-    expect(metadata.event_payload.delivery_id).toMatch(new RegExp(`^flip-${id}-\\d+$`));
-    expect(alert?.args.link_names).toBeUndefined();
-    expect(await stateOf(id)).toBe('stopped_reporting');
-
-    // Reporting resumes: the incident message is edited and the recovery goes into its thread.
-    expect((await report(id, token, 'healthy')).status).toBe(202);
-    const ts = (alert as SlackCall).response
-      ? ((alert as SlackCall).response as { ts: string }).ts
-      : undefined;
-    const [update] = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, {
-      timeoutMs: 5000,
-    });
-    expect(String(update?.args.text)).toContain('Recovered');
-    const [reply] = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
-    expect(String(reply?.args.text)).toContain('recovered');
-
-    // Still exactly one incident message, and the flips are on record.
-    expect(fake.calls.filter(alertsIn(ALERT_CHANNEL))).toHaveLength(1);
-    const detail = await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN });
-    const tos = (detail.body.flips as { to: string; delivery: string }[]).map((f) => `${f.to}:${f.delivery}`);
-    expect(tos).toEqual(['healthy:sent', 'stopped_reporting:sent', 'healthy:quiet']);
-    expect(fake.invalid).toEqual([]);
+    await stopsReportingAndComesBack(app, fake);
   });
 });
 
 describe('when a connected solution reports unhealthy and recovers', () => {
   it('posts one unhealthy alert with the report message, then resolves it', async () => {
     app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m' } });
-    const { id, token } = await enrollAndApprove('Palo Alto NGFW');
-    await report(id, token, 'healthy');
-    await waitUntil(async () => (await stateOf(id)) === 'healthy');
+    const { id, token } = await enrollAndApprove(app, fake, 'Palo Alto NGFW');
+    await report(app, id, token, 'healthy');
+    await waitUntil(async () => (await stateOf(app, id)) === 'healthy');
 
-    await report(id, token, 'unhealthy', 'signature updates failing <@U999>');
+    await report(app, id, token, 'unhealthy', 'signature updates failing <@U999>');
     const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 3000 });
     expect(String(alert?.args.text)).toContain('Unhealthy');
     const blocks = JSON.stringify(alert?.args.blocks);
@@ -143,8 +52,8 @@ describe('when a connected solution reports unhealthy and recovers', () => {
     expect(blocks).not.toContain('<@U999>');
 
     // More unhealthy reports do not post again: one message per incident.
-    await report(id, token, 'unhealthy', 'still failing');
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'unhealthy', 'still failing');
+    await report(app, id, token, 'healthy');
     const ts = (alert as SlackCall).response
       ? ((alert as SlackCall).response as { ts: string }).ts
       : undefined;
@@ -163,10 +72,10 @@ describe('when a solution flaps (stops, recovers, stops again soon after)', () =
       body: { name: 'Flappy sensor', vendor: 'Vendor' },
     });
     const { id, token } = created.body as { id: string; token: string };
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 8000 });
     const ts = ((alert as SlackCall).response as { ts: string }).ts;
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts, {
       timeoutMs: 5000,
     });
@@ -181,7 +90,7 @@ describe('when a solution flaps (stops, recovers, stops again soon after)', () =
     const updates = fake.calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts);
     expect(String(updates.at(-1)?.args.text)).toContain('Stopped reporting');
     // And it recovers once more, in the same message.
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     await fake.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && /Recovered/.test(String(c.args.text)),
       {
@@ -202,13 +111,13 @@ describe('when an incident stays open and nobody acknowledges it', () => {
       body: { name: 'Nagging WAF', vendor: 'Vendor', family: 'waf' },
     });
     const { id, token } = created.body as { id: string; token: string };
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     await waitUntil(
       async () =>
         (await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN })).body.flips.length ===
         1,
     );
-    await report(id, token, 'unhealthy', 'rule sync failing');
+    await report(app, id, token, 'unhealthy', 'rule sync failing');
     const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 5000 });
     const ts = ((alert as SlackCall).response as { ts: string }).ts;
     const isReminder = (c: SlackCall) =>
@@ -217,7 +126,7 @@ describe('when an incident stays open and nobody acknowledges it', () => {
     expect(String(reminders[0]?.args.text)).toContain('still *Unhealthy*');
     expect((reminders[1]?.at ?? 0) - (reminders[0]?.at ?? 0)).toBeGreaterThanOrEqual(1400);
 
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     await fake.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && /Recovered/.test(String(c.args.text)),
     );
@@ -235,13 +144,13 @@ describe('when someone acknowledges an open incident', () => {
       body: { name: 'Acked EDR', vendor: 'Vendor', family: 'edr' },
     });
     const { id, token } = created.body as { id: string; token: string };
-    await report(id, token, 'healthy');
+    await report(app, id, token, 'healthy');
     await waitUntil(
       async () =>
         (await call(`${app.url}/api/v1/solutions/${id}`, 'GET', { token: ADMIN_TOKEN })).body.flips.length ===
         1,
     );
-    await report(id, token, 'unhealthy');
+    await report(app, id, token, 'unhealthy');
     const [alert] = await fake.waitFor(alertsIn(ALERT_CHANNEL), { timeoutMs: 5000 });
     const ts = ((alert as SlackCall).response as { ts: string }).ts;
     // What the Acknowledge button does (tested through Slack in test/slack/actions).

@@ -1,6 +1,7 @@
 /**
  * Runs secsol for a test: in process (`startApp`) or as child processes built from dist/
- * (`spawnSecsol`), always against the real Redis under a fresh prefix and a fake Slack.
+ * (`spawnSecsol`), always against a real Redis (the shared server, or a test's own Redis Cluster) under a
+ * fresh prefix and a fake Slack.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +11,7 @@ import { type Config, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type StorageContext, storageContext } from '../../src/storage/context.js';
 import type { FakeSlack } from './fake-slack.js';
-import { cleanupPrefix, REDIS_URL, testPrefix, testRedis } from './redis.js';
+import { cleanupPrefix, REDIS_URL, type RedisUnderTest, sharedRedis, testPrefix } from './redis.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const ADMIN_TOKEN = 'tA7qV3kZ9mR2wX5pL8nB4cY6';
@@ -57,6 +58,8 @@ export interface TestApp {
   config: Config;
   /** The test's own view of secsol's storage. */
   ctx: StorageContext;
+  /** The Redis it runs against; `redis.env` points more secsol processes at the same one. */
+  redis: RedisUnderTest;
   running: Running;
   close(): Promise<void>;
 }
@@ -74,10 +77,13 @@ export async function startApp(
      * deployment (reports could always be received), so history seeded in the past is judged as such.
      */
     freshStart?: boolean;
+    /** Default: the shared Redis server. */
+    redis?: RedisUnderTest;
   } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? testPrefix('app');
-  const config = loadConfig(testEnv(fake, prefix, opts.env));
+  const target = opts.redis ?? sharedRedis;
+  const config = loadConfig(testEnv(fake, prefix, { ...target.env, ...opts.env }));
   const logger = createLogger(config.logLevel, 'secsol-test');
   const running = await run(config, {
     web: opts.web ?? true,
@@ -85,7 +91,7 @@ export async function startApp(
     logger,
     now: opts.now,
   });
-  const redis = testRedis();
+  const redis = target.connect();
   const ctx = storageContext(redis, prefix);
   if (!opts.freshStart) await redis.set(ctx.keys.ingestUpSince, '1');
   return {
@@ -93,6 +99,7 @@ export async function startApp(
     prefix,
     config,
     ctx,
+    redis: target,
     running,
     close: async () => {
       await running.close();

@@ -18,6 +18,10 @@ export default async function setup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
-  // The real build (tsc, then the Lua scripts copied beside the storage module), as the image runs it.
+  buildDist();
+}
+
+/** The real build (tsc, then the Lua scripts copied beside the storage module), as the image runs it. */
+export function buildDist(): void {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 }

@@ -3,7 +3,8 @@
  * (never FLUSHALL/FLUSHDB: other test runs may share the server).
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { Connection } from '../../src/storage/redis.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,19 +16,43 @@ export function testRedis(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 }
 
-/** Every key under a prefix (secsol hash-tags its keys as `{prefix}:…`). */
-export async function keysOf(redis: Redis, prefix: string): Promise<string[]> {
+/** The Redis a test runs secsol against: the shared server, or a Redis Cluster of the test's own. */
+export interface RedisUnderTest {
+  /** The variables that point secsol at it (merged into the test profile). */
+  readonly env: Record<string, string>;
+  /** A connection of the test's own, to look at secsol's storage. */
+  connect(): Connection;
+}
+
+export const sharedRedis: RedisUnderTest = { env: { REDIS_URL }, connect: testRedis };
+
+/** The servers holding data: the one server, or every master of a cluster (SCAN sees one node only). */
+export function dataNodes(redis: Connection): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/** Every key on one server matching `pattern`. */
+export async function scanKeys(server: Redis, pattern = '*'): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+    const [next, batch] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     found.push(...batch);
   } while (cursor !== '0');
   return found;
 }
 
-export async function cleanupPrefix(redis: Redis, prefix: string): Promise<void> {
-  const keys = await keysOf(redis, prefix);
-  for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500));
+/** Every key under a prefix (secsol hash-tags its keys as `{prefix}:…`), on every master of a cluster. */
+export async function keysOf(redis: Connection, prefix: string): Promise<string[]> {
+  const perNode = await Promise.all(dataNodes(redis).map((server) => scanKeys(server, `{${prefix}}*`)));
+  return perNode.flat();
+}
+
+export async function cleanupPrefix(redis: Connection, prefix: string): Promise<void> {
+  // Deleted on the server that holds them: a multi-key UNLINK sent to a cluster must stay in one slot.
+  for (const server of dataNodes(redis)) {
+    const keys = await scanKeys(server, `{${prefix}}*`);
+    for (let i = 0; i < keys.length; i += 500) await server.unlink(...keys.slice(i, i + 500));
+  }
 }
