@@ -1,5 +1,5 @@
 /**
- * The health rules of SPEC section 3, as pure functions of the facts and `now`.
+ * The health rules of docs/contract.md §3, as pure functions of the facts and `now`.
  *
  * Boundaries are inclusive on the "still fine" side, exactly as the spec writes them:
  * a report is fresh while `now - lastHealthAt <= every + grace`, and an event counts while

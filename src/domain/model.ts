@@ -1,4 +1,4 @@
-/** The domain vocabulary (SPEC section 2). Plain data: no Slack, HTTP, queue or storage types here. */
+/** The domain vocabulary (docs/contract.md §2). Plain data: no Slack, HTTP, queue or storage types here. */
 
 export const FAMILIES = ['waf', 'ngfw', 'va', 'edr', 'identity', 'siem', 'other'] as const;
 export type Family = (typeof FAMILIES)[number];

@@ -1,4 +1,4 @@
-/** The public API's request bodies (SPEC section 6). Strict: unknown keys are refused, not ignored. */
+/** The public API's request bodies (docs/contract.md §6). Strict: unknown keys are refused, not ignored. */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { FAMILIES, SEVERITIES } from '../domain/model.js';

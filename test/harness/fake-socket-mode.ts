@@ -1,5 +1,5 @@
 /**
- * A local fake of Slack's Socket Mode WebSocket (PROTOCOL.md, RELIABILITY.md 7.1), on `ws` at 127.0.0.1:0.
+ * A local fake of Slack's Socket Mode WebSocket (Slack's Socket Mode protocol; docs/reliability.md rows 7 and 8), on `ws` at 127.0.0.1:0.
  *
  * Slack's side of the protocol as @slack/socket-mode expects it: `hello` once a client connects, then
  * envelopes `{envelope_id, type, payload, accepts_response_payload, retry_attempt?, retry_reason?}`; the client

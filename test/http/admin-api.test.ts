@@ -1,5 +1,5 @@
 /**
- * The admin and enrollment APIs and the probes (SPEC section 6): create, list, inspect, rotate and
+ * The admin and enrollment APIs and the probes (docs/contract.md §6): create, list, inspect, rotate and
  * delete solutions; enroll, decide and collect the token once; health, readiness and metrics.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Who may call the API (SPEC section 6; RELIABILITY 7.2 tests 15 and 16): every credential failure looks
+ * Who may call the API (docs/contract.md §6; docs/reliability.md rows 15 and 16): every credential failure looks
  * the same, a token only opens its own solution, failures from one address are throttled, and no raw
  * secret is ever stored.
  */

@@ -1,5 +1,5 @@
 /**
- * The ingestion API's contract (SPEC section 6; RELIABILITY 7.2 tests 17, 18, 20, 21): health reports
+ * The ingestion API's contract (docs/contract.md §6; docs/reliability.md rows 17, 18, 20, 21): health reports
  * and security events through the real HTTP endpoint, validated strictly, deduplicated, bounded in size.
  */
 import { request } from 'node:http';

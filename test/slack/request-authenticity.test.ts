@@ -1,6 +1,6 @@
 /**
  * Slack request authenticity and delivery semantics through the real `/slack/events` endpoint
- * (RELIABILITY.md section 7.2, A 1-4 and B 5-6): only correctly signed, fresh, well-formed requests of a
+ * (docs/reliability.md rows 1-6): only correctly signed, fresh, well-formed requests of a
  * bounded size reach a handler; Events API retries have one side effect; commands are acked within 3 s.
  */
 import { once } from 'node:events';
