@@ -113,6 +113,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
   const identity = await o.slackClient.auth.test();
   registerListeners(slackApp.app, {
     teamId: identity.team_id,
+    appId: config.slack.appId,
     config,
     solutions: parts.solutions,
     status: parts.status,

@@ -12,6 +12,9 @@ import { parseClusterNodes, type RedisTarget } from './redis-target.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
+/** The app id local mode's `npm run slack` puts in its payloads. */
+export const LOCAL_APP_ID = 'A0LOCAL';
+
 const duration = (fallback: string) =>
   z
     .string()
@@ -54,6 +57,13 @@ const schema = z
     SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+    // The app's id (Basic Information → App ID): payloads for another app are refused.
+    SLACK_APP_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A0123ABCD')
+        .optional(),
+    ),
     SLACK_API_URL: optionalText.pipe(z.url().optional()),
     REDIS_URL: z.string().default('redis://127.0.0.1:6379').pipe(z.url()),
     REDIS_CLUSTER_NODES: optionalText.transform((v, ctx) => {
@@ -198,6 +208,8 @@ export interface Config {
     readonly botToken?: string;
     readonly signingSecret?: string;
     readonly appToken?: string;
+    /** When set, requests whose api_app_id names another app are refused. */
+    readonly appId?: string;
     readonly apiUrl?: string;
     readonly timeoutMs: number;
   };
@@ -319,6 +331,8 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
+      // Local mode's stand-in Slack (npm run slack) signs its requests as this app.
+      appId: e.SLACK_APP_ID ?? (e.SLACK_BOT_TOKEN === undefined ? LOCAL_APP_ID : undefined),
       apiUrl: e.SLACK_API_URL,
       timeoutMs: e.SECSOL_SLACK_TIMEOUT,
     },

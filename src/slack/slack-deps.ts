@@ -26,6 +26,8 @@ export interface SlackDeps {
   approvers: Approvers;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
+  /** This app's id (SLACK_APP_ID): requests for another app are dropped. */
+  appId?: string;
   /** Continuous export's totals for App Home; absent when export is off. */
   exportSummary?: () => Promise<ExportSummary>;
   logger: Logger;

@@ -1,5 +1,6 @@
 /**
- * Correctly signed is not enough (RELIABILITY 11e and 12): a payload from another workspace is refused
+ * Correctly signed is not enough (RELIABILITY 11e and 12): a payload from another workspace, from no
+ * workspace or for another app is refused
  * before any handler, and a `response_url` that is not Slack's is never called, whatever a handler does.
  */
 import { createServer, type Server } from 'node:http';
@@ -20,7 +21,7 @@ let canaryUrl = '';
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
-  app = await startApp(fake, { worker: false });
+  app = await startApp(fake, { worker: false, env: { SLACK_APP_ID: 'A0TEST' } });
   canary = createServer((_req, res) => {
     canaryHits++;
     res.end('ok');
@@ -46,6 +47,29 @@ describe('when a signed slash command comes from another workspace', () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
     expect(fake.calls.length).toBe(before);
+  });
+});
+
+describe('when a signed slash command names no workspace, or another app', () => {
+  it('is acknowledged with nothing and reaches no handler', async () => {
+    for (const fields of [{ team_id: '' }, { api_app_id: 'A0OTHERAPP' }]) {
+      const before = fake.calls.length;
+      const res = await sendSigned(
+        `${app.url}/slack/events`,
+        slashCommandBody({ text: 'status', ...fields, response_url: fake.newResponseUrl() }),
+        { secret: SIGNING_SECRET },
+      );
+      expect(res.status, JSON.stringify(fields)).toBe(200);
+      expect(res.text, JSON.stringify(fields)).toBe('');
+      expect(fake.calls.length).toBe(before);
+    }
+    // The same command for this app and workspace is answered.
+    const ok = await sendSigned(
+      `${app.url}/slack/events`,
+      slashCommandBody({ text: 'help', response_url: fake.newResponseUrl() }),
+      { secret: SIGNING_SECRET },
+    );
+    expect(ok.text).toContain('secsol');
   });
 });
 

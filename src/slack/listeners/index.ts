@@ -9,6 +9,13 @@ import { registerCommands } from './commands/register-commands.js';
 import { registerEvents } from './events/register-events.js';
 import { registerViews } from './views/register-views.js';
 
+/** The app a request is addressed to (every command, interaction and event names it). */
+function appOf(body: Record<string, unknown>): string | undefined {
+  const view = body.view as { app_id?: unknown } | undefined;
+  const candidates = [body.api_app_id, view?.app_id];
+  return candidates.find((a): a is string => typeof a === 'string' && a.length > 0);
+}
+
 /** The workspace a request says it comes from, in any of Slack's payload shapes. */
 function teamOf(body: Record<string, unknown>): string | undefined {
   const team = body.team as { id?: unknown } | null | undefined;
@@ -17,12 +24,23 @@ function teamOf(body: Record<string, unknown>): string | undefined {
 }
 
 export function registerListeners(app: App, deps: SlackDeps): void {
-  // Signed is not enough: a payload from another workspace is refused before any handler sees it (acked,
-  // so nothing retries, and logged). Response URLs are checked where requests leave (slack/egress.ts).
+  // Signed is not enough: a payload from another workspace, one that names no workspace, or one for
+  // another app is refused before any handler sees it (acked, so nothing retries, and logged). Response
+  // URLs are checked where requests leave (slack/egress.ts).
   app.use(async (args) => {
-    const team = teamOf(args.body as unknown as Record<string, unknown>);
-    if (deps.teamId !== undefined && team !== undefined && team !== deps.teamId) {
-      deps.logger.warn({ team }, 'refused a Slack request from another workspace');
+    const body = args.body as unknown as Record<string, unknown>;
+    const team = teamOf(body);
+    const appId = appOf(body);
+    const problem =
+      deps.teamId !== undefined && team === undefined
+        ? 'names no workspace'
+        : deps.teamId !== undefined && team !== deps.teamId
+          ? 'comes from another workspace'
+          : deps.appId !== undefined && appId !== undefined && appId !== deps.appId
+            ? 'is for another app'
+            : null;
+    if (problem) {
+      deps.logger.warn({ team, appId }, `refused a Slack request that ${problem}`);
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();
       return;
