@@ -48,8 +48,11 @@ export function slackDate(ms: number, format = '{date_short_pretty} {time}'): st
   return `<!date^${sec}^${format}|${new Date(ms).toISOString()}>`;
 }
 
-/** A link whose URL we checked (http or https only) and whose label is escaped. */
+/** A link label longer than this is cut: a 2,000-character URL shown as its own label would fill a block. */
+export const LINK_LABEL_MAX = 100;
+
+/** A link whose URL we checked (http or https only) and whose label is escaped and kept short. */
 export function link(url: string, label: string): string {
-  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return esc(label);
-  return `<${url}|${esc(label).replace(/\|/g, '¦')}>`;
+  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return escTrunc(label, LINK_LABEL_MAX);
+  return `<${url}|${escTrunc(label, LINK_LABEL_MAX).replace(/\|/g, '¦')}>`;
 }

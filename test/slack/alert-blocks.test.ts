@@ -639,3 +639,23 @@ describe('when user-controlled text tries to notify or phish', () => {
     });
   });
 });
+
+describe('messages at the longest input the API accepts', () => {
+  it('keep the approval request within Slack limits (a 200-character name, 2,000-character description, 2,000-character console URL)', () => {
+    const message = approvalRequestMessage({
+      enrollmentId: 'enr-00000000-0000-0000-0000-000000000000',
+      solution: {
+        id: 'long',
+        name: 'N'.repeat(200),
+        vendor: 'V'.repeat(200),
+        family: 'va',
+        consoleUrl: `https://console.example.com/${'p'.repeat(1960)}`,
+        description: '<&>'.repeat(666),
+        version: 1,
+      },
+      requestedBy: 'enrollment-api',
+      requestedAt: 0,
+    });
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+  });
+});

@@ -24,7 +24,9 @@ export function approvalRequestMessage(v: ApprovalView): SlackMessage {
   const s = v.solution;
   const title = `*${escTrunc(oneLine(s.name), 150)}* (${escTrunc(oneLine(s.vendor), 80)}, ${s.family})`;
   const lines = [`:inbox_tray: ${title} asks to be connected to secsol.`];
-  if (s.description) lines.push(escTrunc(s.description, 1000));
+  // Within a section's 3,000 characters at every field's longest: name 150 + vendor 80 + description 600 +
+  // console URL 2,000 (its label is cut to 100) + the words around them.
+  if (s.description) lines.push(escTrunc(s.description, 600));
   if (s.consoleUrl) lines.push(`Console: ${link(s.consoleUrl, s.consoleUrl)}`);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
   blocks.push({
