@@ -75,6 +75,9 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   // In one process, the worker gets its own connection (and its parts on it): it may wait out a Redis
   // outage, requests may not.
   const workerRedis = opts.worker && opts.web ? connect(config.redis, 'default', outage) : null;
+  // A web process that starts says so before anything is evaluated: whatever silence came before, reports
+  // can arrive from now, so the worker in this process does not flag solutions for secsol's own downtime.
+  if (opts.web) await parts.repositories.ingestion.beat(now(), { starting: true });
   if (opts.worker) {
     worker = await startWorker({
       config,

@@ -20,7 +20,7 @@ import type { StorageContext } from './storage/context.js';
 import { DeliveryRepository } from './storage/delivery-repository.js';
 import { EnrollmentRepository } from './storage/enrollment-repository.js';
 import { FlipRepository } from './storage/flip-repository.js';
-import { IngestionClock } from './storage/ingestion-clock.js';
+import { IngestionClock, ingestionTiming } from './storage/ingestion-clock.js';
 import { ReportRepository } from './storage/report-repository.js';
 import { SlackEventLog } from './storage/slack-event-log.js';
 import { SolutionRepository } from './storage/solution-repository.js';
@@ -45,7 +45,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
   const audit = new AuditRepository(ctx);
   const delivery = new DeliveryRepository(ctx);
   const enrollments = new EnrollmentRepository(ctx);
-  const ingestion = new IngestionClock(ctx);
+  // Sized to the default cadence; a solution configured with a shorter one is covered down to 250 ms beats.
+  const ingestion = new IngestionClock(ctx, ingestionTiming(config.health.every + config.health.grace));
   const reportingSince = (at: number) => ingestion.upSince(at);
   const outbox = new Outbox({
     delivery,

@@ -26,7 +26,6 @@ import { guardedFetch } from './slack/egress.js';
 import { registerListeners } from './slack/listeners/index.js';
 import type { SlackTarget } from './slack/local-mode.js';
 import { createSlackApp, type SlackApp } from './slack/slack-app.js';
-import { INGEST_BEAT_MS } from './storage/ingestion-clock.js';
 
 export interface WebOptions {
   config: Config;
@@ -140,12 +139,13 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
 
   // The web side's heartbeat: after a gap (no web process could receive reports), the health rules give
   // every solution a fresh cadence from the moment reports can arrive again.
-  const beatOnce = () =>
-    parts.repositories.ingestion
-      .beat(now())
+  const { ingestion } = parts.repositories;
+  const beatOnce = (starting = false) =>
+    ingestion
+      .beat(now(), { starting })
       .catch((err: Error) => logger.debug({ err: err.message }, 'ingestion heartbeat failed'));
-  await beatOnce();
-  const beat = setInterval(beatOnce, INGEST_BEAT_MS);
+  await beatOnce(true);
+  const beat = setInterval(beatOnce, ingestion.timing.beatMs);
   beat.unref();
   return { server, slackApp, stopBeat: () => clearInterval(beat) };
 }

@@ -227,9 +227,13 @@ export class Scripts {
   }
 
   /** Beats the ingestion heartbeat; returns since when reports could be received without a gap. */
-  async ingestBeat(a: { now: number; gapMs: number }): Promise<number> {
+  async ingestBeat(a: { now: number; gapMs: number; starting: boolean }): Promise<number> {
     const { keys } = this;
-    const reply = await this.run('ingestBeat', [keys.ingestHeartbeat, keys.ingestUpSince], [a.now, a.gapMs]);
+    const reply = await this.run(
+      'ingestBeat',
+      [keys.ingestHeartbeat, keys.ingestUpSince],
+      [a.now, a.gapMs, a.starting ? '1' : '0'],
+    );
     return z.coerce.number().parse(reply);
   }
 

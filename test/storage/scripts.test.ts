@@ -256,9 +256,17 @@ describe('releaseLease', () => {
 
 describe('ingestBeat', () => {
   it('keeps the up-since instant across beats and restarts it after a gap', async () => {
-    expect(await ctx.scripts.ingestBeat({ now: 1_000, gapMs: 100 })).toBe(1_000);
-    expect(await ctx.scripts.ingestBeat({ now: 1_050, gapMs: 100 })).toBe(1_000);
-    expect(await ctx.scripts.ingestBeat({ now: 1_500, gapMs: 100 })).toBe(1_500);
+    const beat = (now: number, starting = false) => ctx.scripts.ingestBeat({ now, gapMs: 100, starting });
+    expect(await beat(1_000)).toBe(1_000);
+    expect(await beat(1_050)).toBe(1_000);
+    expect(await beat(1_500)).toBe(1_500);
+  });
+
+  it('restarts it when a web process has just started, even without a gap', async () => {
+    const beat = (now: number, starting = false) => ctx.scripts.ingestBeat({ now, gapMs: 100, starting });
+    expect(await beat(1_000)).toBe(1_000);
+    expect(await beat(1_050, true)).toBe(1_050);
+    expect(await beat(1_100)).toBe(1_050);
   });
 });
 

@@ -4,7 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlipRepository } from '../../src/storage/flip-repository.js';
-import { INGEST_GAP_MS, IngestionClock } from '../../src/storage/ingestion-clock.js';
+import {
+  INGEST_BEAT_MS,
+  INGEST_GAP_MS,
+  IngestionClock,
+  ingestionTiming,
+} from '../../src/storage/ingestion-clock.js';
 import { testPrefix } from '../harness/redis.js';
 import { evaluatorFixture, reportedOnceAt } from './evaluator-fixture.js';
 
@@ -34,6 +39,14 @@ describe('the ingestion clock', () => {
     expect(await clock.upSince(t + 5000 + INGEST_GAP_MS + 1)).toBe(t + 5000 + INGEST_GAP_MS + 1);
     const back = t + 5000 + INGEST_GAP_MS + 10;
     expect(await clock.beat(back)).toBe(back);
+  });
+});
+
+describe('ingestionTiming', () => {
+  it('beats three times per shortest cadence and calls one cadence of silence a gap, within bounds', () => {
+    expect(ingestionTiming(3_000)).toEqual({ beatMs: 1_000, gapMs: 3_000 });
+    expect(ingestionTiming(75 * 60_000)).toEqual({ beatMs: INGEST_BEAT_MS, gapMs: INGEST_GAP_MS });
+    expect(ingestionTiming(300)).toEqual({ beatMs: 250, gapMs: 500 });
   });
 });
 
