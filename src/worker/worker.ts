@@ -16,6 +16,7 @@ import { QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
 import type { OutageLog } from '../storage/outage-log.js';
 import { Evaluator } from './evaluator.js';
 import { Faults } from './faults.js';
+import { startTickWatchdog } from './tick-watchdog.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -142,11 +143,22 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   tickWorker.on('error', (err) => deps.outage.error('worker:evaluate', err));
 
   // Idempotent across processes: every worker upserts the same scheduler id.
-  await deps.evaluateQueue.upsertJobScheduler(
-    TICK_SCHEDULER_ID,
-    { every: w.tickEvery },
-    { name: 'tick', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
-  );
+  const scheduleTicks = () =>
+    deps.evaluateQueue.upsertJobScheduler(
+      TICK_SCHEDULER_ID,
+      { every: w.tickEvery },
+      { name: 'tick', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+    );
+  await scheduleTicks();
+  const watchdog = startTickWatchdog({
+    ctx,
+    tickEveryMs: w.tickEvery,
+    reschedule: async () => {
+      await deps.evaluateQueue.removeJobScheduler(TICK_SCHEDULER_ID);
+      await scheduleTicks();
+    },
+    logger,
+  });
 
   // --- Continuous export to a SIEM (src/export/): its own queue, consumer and sweep; off without a URL.
   const exporter = await startExport({
@@ -164,6 +176,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     evaluator,
     deliverer,
     close: async (force = false) => {
+      watchdog.stop();
       if (force) await deliverer.releaseHeldLeases();
       await Promise.all([tickWorker.close(force), deliverWorker?.close(force), exporter.close(force)]);
     },

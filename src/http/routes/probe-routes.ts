@@ -31,9 +31,16 @@ export function registerProbeRoutes(router: Router, deps: ProbeRouteDeps): void 
       checks.redis = 'ok';
       const last = await deps.ctx.redis.get(deps.ctx.keys.heartbeat);
       const age = last === null ? null : deps.now() - Number(last);
-      if (age === null || age > deps.heartbeatStaleMs) {
+      // A last tick far in the future means the clock stepped back since: only a new tick proves that
+      // evaluation still runs.
+      if (age === null || age > deps.heartbeatStaleMs || age < -deps.heartbeatStaleMs) {
         ready = false;
-        checks.evaluation = age === null ? 'never ran' : `stale: last tick ${Math.round(age / 1000)}s ago`;
+        checks.evaluation =
+          age === null
+            ? 'never ran'
+            : age < 0
+              ? `stale: last tick ${Math.round(-age / 1000)}s in the future (clock stepped back?)`
+              : `stale: last tick ${Math.round(age / 1000)}s ago`;
       } else {
         checks.evaluation = 'ok';
       }
