@@ -49,7 +49,7 @@ export class ExportRepository {
   private readonly scripts: ExportScripts;
 
   constructor(private readonly ctx: StorageContext) {
-    this.scripts = new ExportScripts(ctx.redis);
+    this.scripts = new ExportScripts(ctx);
   }
 
   /** The oldest waiting element of a solution's list, raw (it is the compare-and-set token). */
@@ -64,13 +64,7 @@ export class ExportRepository {
   }
 
   async ack(solutionId: string, raw: string): Promise<boolean> {
-    const { keys } = this.ctx;
-    const r = await this.scripts.run(
-      'secsolExportAck',
-      [keys.exportList(solutionId), keys.exportRetry(solutionId), keys.exportStats],
-      [raw],
-    );
-    return r === 1;
+    return (await this.scripts.ack({ solutionId, head: raw })) === 'acked';
   }
 
   /** Fails the head for good: kept for re-drive and logged with the failed Slack deliveries. */
@@ -79,7 +73,6 @@ export class ExportRepository {
     raw: string,
     failure: { messageId: string; error: string; at: number },
   ): Promise<boolean> {
-    const { keys } = this.ctx;
     const record = JSON.stringify({ at: failure.at, solutionId, error: failure.error, entry: raw });
     const logged: DeliveryError = {
       at: failure.at,
@@ -89,20 +82,19 @@ export class ExportRepository {
       kind: 'export',
       error: failure.error,
     };
-    const r = await this.scripts.run(
-      'secsolExportFail',
-      [
-        keys.exportList(solutionId),
-        keys.exportRetry(solutionId),
-        keys.exportStats,
-        keys.exportFailed,
-        keys.exportFailedEntry(failure.messageId),
-        keys.deliveryErrors,
-      ],
-      [raw, failure.messageId, record, failure.at, FAILED_TTL_MS, JSON.stringify(logged), DELIVERY_ERROR_CAP],
-    );
-    if (r === 1) await this.trimFailed(failure.at);
-    return r === 1;
+    const outcome = await this.scripts.fail({
+      solutionId,
+      head: raw,
+      messageId: failure.messageId,
+      recordJson: record,
+      failedAt: failure.at,
+      entryTtlMs: FAILED_TTL_MS,
+      errorJson: JSON.stringify(logged),
+      errorsCap: DELIVERY_ERROR_CAP,
+    });
+    if (outcome !== 'failed') return false;
+    await this.trimFailed(failure.at);
+    return true;
   }
 
   /**
@@ -121,24 +113,13 @@ export class ExportRepository {
   }
 
   async hold(solutionId: string, raw: string, state: RetryState): Promise<boolean> {
-    const { keys } = this.ctx;
-    const r = await this.scripts.run(
-      'secsolExportHold',
-      [keys.exportList(solutionId), keys.exportRetry(solutionId), keys.exportPending],
-      [raw, state.id, state.attempts, state.nextAt, state.lastError, solutionId],
-    );
-    return r === 1;
+    const { id: messageId, ...retry } = state;
+    return (await this.scripts.hold({ solutionId, head: raw, messageId, ...retry })) === 'held';
   }
 
   /** True when the list is empty and the solution left the pending set. */
   async settle(solutionId: string): Promise<boolean> {
-    const { keys } = this.ctx;
-    const r = await this.scripts.run(
-      'secsolExportSettle',
-      [keys.exportList(solutionId), keys.exportPending],
-      [solutionId],
-    );
-    return r === 1;
+    return (await this.scripts.settle({ solutionId })) === 'settled';
   }
 
   /** A sender is on it until `until`: the sweep leaves the solution alone until then. */
@@ -166,16 +147,11 @@ export class ExportRepository {
   }
 
   async renew(solutionId: string, token: string, leaseMs: number): Promise<boolean> {
-    const r = await this.scripts.run(
-      'secsolExportRenew',
-      [this.ctx.keys.exportLease(solutionId)],
-      [token, leaseMs],
-    );
-    return r === 1;
+    return (await this.scripts.renew({ solutionId, token, leaseMs })) === 'renewed';
   }
 
   async release(solutionId: string, token: string): Promise<void> {
-    await this.scripts.run('secsolExportRelease', [this.ctx.keys.exportLease(solutionId)], [token]);
+    await this.scripts.release({ solutionId, token });
   }
 
   /** Puts a failed message back at the end of its solution's list; its retry period starts again. */
@@ -189,12 +165,9 @@ export class ExportRepository {
     if (!record?.success) return { outcome: 'missing' };
     const { solutionId, entry } = record.data;
     const element = JSON.stringify({ ...(safeJson(entry) as object), queuedAt: String(now) });
-    const r = await this.scripts.run(
-      'secsolExportRedrive',
-      [keys.exportFailedEntry(messageId), keys.exportFailed, keys.exportList(solutionId), keys.exportPending],
-      [messageId, element, now, solutionId],
-    );
-    return r === 1 ? { outcome: 'requeued', solutionId } : { outcome: 'missing' };
+    const outcome = await this.scripts.redrive({ messageId, solutionId, element, now });
+    if (outcome === 'not-failed') return { outcome: 'missing' };
+    return { outcome: 'requeued', solutionId };
   }
 
   /** Totals for /metrics and App Home. Reads every pending solution's list length (pipelined). */

@@ -1,17 +1,16 @@
 /**
- * Loads the Lua scripts of storage/lua/ onto a connection. Each script is a file `<name>-<numberOfKeys>.lua`
- * (BullMQ's convention) whose header documents its KEYS, ARGV and answers. The files are read once per
- * process; each connection gets them through ioredis' defineCommand, which runs a script by its SHA
+ * Loads a folder of Lua scripts onto a connection. Each script is a file `<name>-<numberOfKeys>.lua`
+ * (BullMQ's convention) whose header documents its KEYS, ARGV and answers. A folder's files are read once
+ * per process; each connection gets them through ioredis' defineCommand, which runs a script by its SHA
  * (EVALSHA) and sends the source again when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ *
+ * Each module keeps its scripts in a `lua/` folder beside it (storage/lua/, export/lua/) and names the
+ * folder once with `luaFolder`; the build copies every such folder next to the compiled module
+ * (tools/copy-lua.mjs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Connection } from './redis.js';
 
-/**
- * Next to this module, whatever the working directory: src/storage/lua/ when run from source,
- * dist/storage/lua/ once built (the build copies the files there).
- */
-export const LUA_DIR = new URL('./lua/', import.meta.url);
 /** `<name>-<numberOfKeys>.lua`. */
 export const LUA_FILE_NAME = /^(\w+)-(\d+)\.lua$/;
 
@@ -22,42 +21,67 @@ interface LuaScript {
   lua: string;
 }
 
-let loaded: ReadonlyMap<string, LuaScript> | undefined;
+/** One folder of scripts, and the prefix that keeps its command names apart from other folders'. */
+export interface LuaFolder {
+  readonly dir: URL;
+  readonly commandPrefix: string;
+}
 
-/** Every script in lua/ by name, read on first use and kept for the life of the process. */
-export function luaScripts(): ReadonlyMap<string, LuaScript> {
-  if (loaded) return loaded;
+/**
+ * `dir` is resolved by the caller against its own `import.meta.url`, so the folder is found whatever the
+ * working directory: src/<module>/lua/ when run from source, dist/<module>/lua/ once built.
+ */
+export function luaFolder(dir: URL, commandPrefix: string): LuaFolder {
+  return { dir, commandPrefix };
+}
+
+/** The storage module's own scripts (storage/lua/). */
+export const STORAGE_LUA = luaFolder(new URL('./lua/', import.meta.url), 'secsol');
+
+const loaded = new Map<string, ReadonlyMap<string, LuaScript>>();
+
+/** Every script in a folder by name, read on first use and kept for the life of the process. */
+export function luaScripts(folder: LuaFolder): ReadonlyMap<string, LuaScript> {
+  const cached = loaded.get(folder.dir.href);
+  if (cached) return cached;
   const scripts = new Map<string, LuaScript>();
-  for (const file of readdirSync(LUA_DIR)) {
+  for (const file of readdirSync(folder.dir)) {
     const m = LUA_FILE_NAME.exec(file);
     if (!m) continue;
     scripts.set(m[1] as string, {
       numberOfKeys: Number(m[2]),
-      lua: readFileSync(new URL(file, LUA_DIR), 'utf8'),
+      lua: readFileSync(new URL(file, folder.dir), 'utf8'),
     });
   }
-  loaded = scripts;
+  loaded.set(folder.dir.href, scripts);
   return scripts;
 }
 
-/** The command's name on the connection, apart from ioredis' own methods. */
-const commandName = (name: string) => `secsol:${name}`;
+/** The command's name on the connection, apart from ioredis' own methods and from other folders' scripts. */
+const commandName = (folder: LuaFolder, name: string) => `${folder.commandPrefix}:${name}`;
 
-/** Defines every script on a connection (once: a connection shared by several contexts keeps its own). */
-export function defineLuaScripts(redis: Connection): void {
-  for (const [name, script] of luaScripts()) {
-    if (!(commandName(name) in redis)) redis.defineCommand(commandName(name), script);
+/** Defines a folder's scripts on a connection (once: a connection shared by several contexts keeps its own). */
+export function defineLuaScripts(redis: Connection, folder: LuaFolder): void {
+  for (const [name, script] of luaScripts(folder)) {
+    const command = commandName(folder, name);
+    if (!(command in redis)) redis.defineCommand(command, script);
   }
 }
 
 /** Runs a script defined by defineLuaScripts; the number of keys must be the one in its file name. */
-export function runLua(redis: Connection, name: string, keys: string[], argv: LuaArg[]): Promise<unknown> {
-  const script = luaScripts().get(name);
-  if (!script) throw new Error(`no ${name}-<keys>.lua in ${LUA_DIR.pathname}`);
+export function runLua(
+  redis: Connection,
+  folder: LuaFolder,
+  name: string,
+  keys: string[],
+  argv: LuaArg[],
+): Promise<unknown> {
+  const script = luaScripts(folder).get(name);
+  if (!script) throw new Error(`no ${name}-<keys>.lua in ${folder.dir.pathname}`);
   if (keys.length !== script.numberOfKeys)
     throw new Error(`script ${name} takes ${script.numberOfKeys} keys`);
   const command = (redis as unknown as Record<string, (...a: LuaArg[]) => Promise<unknown>>)[
-    commandName(name)
+    commandName(folder, name)
   ];
   if (!command) throw new Error(`script ${name} is not defined on this connection`);
   return command.call(redis, ...keys, ...argv);

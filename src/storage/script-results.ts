@@ -17,17 +17,32 @@ export const SCRIPT_RESULTS = {
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },
   retryFailed: { 1: 'requeued', 0: 'not-failed', [-1]: 'missing' },
-} as const satisfies Record<string, Record<string, string>>;
+} as const satisfies ResultTables;
 
 export type CodedScript = keyof typeof SCRIPT_RESULTS;
-export type ScriptOutcome<S extends CodedScript> =
-  (typeof SCRIPT_RESULTS)[S][keyof (typeof SCRIPT_RESULTS)[S]];
+export type ScriptOutcome<S extends CodedScript> = TableOutcome<typeof SCRIPT_RESULTS, S>;
 
 /** The named outcome of a script's answer; an answer outside the table is a bug, never guessed at. */
 export function decodeResult<S extends CodedScript>(script: S, reply: unknown): ScriptOutcome<S> {
-  const table: Record<string, string> = SCRIPT_RESULTS[script];
+  return decodeFrom(SCRIPT_RESULTS, script, reply);
+}
+
+/**
+ * A folder's result tables: script name -> its answers -> named outcome. Other modules with their own Lua
+ * folder keep such a table beside their facade (export/export-scripts.ts) and decode with `decodeFrom`.
+ */
+export type ResultTables = Record<string, Record<string, string>>;
+export type TableOutcome<T extends ResultTables, S extends keyof T> = T[S][keyof T[S]];
+
+/** `decodeResult` for any table. */
+export function decodeFrom<T extends ResultTables, S extends keyof T & string>(
+  tables: T,
+  script: S,
+  reply: unknown,
+): TableOutcome<T, S> {
+  const table: Record<string, string> = tables[script] ?? {};
   const code = typeof reply === 'number' || typeof reply === 'string' ? String(reply) : undefined;
   if (code === undefined || !Object.hasOwn(table, code))
     throw new Error(`script ${script} answered ${JSON.stringify(reply)}`);
-  return table[code] as ScriptOutcome<S>;
+  return table[code] as TableOutcome<T, S>;
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
 import type { Keys } from './keys.js';
-import { defineLuaScripts, type LuaArg, runLua } from './lua-loader.js';
+import { defineLuaScripts, type LuaArg, runLua, STORAGE_LUA } from './lua-loader.js';
 import type { Connection } from './redis.js';
 import { type CodedScript, decodeResult, type ScriptOutcome } from './script-results.js';
 
@@ -29,7 +29,7 @@ export class Scripts {
     private readonly redis: Connection,
     private readonly keys: Keys,
   ) {
-    defineLuaScripts(redis);
+    defineLuaScripts(redis, STORAGE_LUA);
   }
 
   /** Creates a solution unless its id is taken; a connected one (with a deadline) enters the work list. */
@@ -275,6 +275,6 @@ export class Scripts {
   }
 
   private run(name: ScriptName, keys: string[], argv: LuaArg[]): Promise<unknown> {
-    return runLua(this.redis, name, keys, argv);
+    return runLua(this.redis, STORAGE_LUA, name, keys, argv);
   }
 }

@@ -21,7 +21,7 @@ export default async function setup(): Promise<void> {
   buildDist();
 }
 
-/** The real build (tsc, then the Lua scripts copied beside the storage module), as the image runs it. */
+/** The real build (tsc, then each module's Lua scripts copied beside it), as the image runs it. */
 export function buildDist(): void {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 }

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StorageContext, storageContext } from '../../src/storage/context.js';
-import { runLua } from '../../src/storage/lua-loader.js';
+import { runLua, STORAGE_LUA } from '../../src/storage/lua-loader.js';
 import { decodeResult } from '../../src/storage/script-results.js';
 import type { Scripts } from '../../src/storage/scripts.js';
 import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
@@ -212,6 +212,7 @@ describe('setToken', () => {
     await ctx.scripts.setToken({ id: 'a', hash: 'h1', onlyIfNone: false });
     const reply = await runLua(
       redis,
+      STORAGE_LUA,
       'setToken',
       [keys.solution('a'), keys.token('h3'), keys.token('h0')],
       ['a', 'h3', 'h0', '0'],
