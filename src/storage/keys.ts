@@ -30,6 +30,8 @@ export function buildKeys(prefix: string) {
     flip: (flipId: string) => `${p}:flip:${flipId}`,
     /** ZSET solution id -> the instant its state may next change (the evaluator's work list). */
     deadlines: `${p}:deadlines`,
+    /** STRING: the default health policy the deadlines were computed with (re-scored when it changes). */
+    deadlinePolicy: `${p}:deadline-policy`,
     /** ZSET flip id -> time: flips not yet delivered (the flips' outbox, written with the flip). */
     outbox: `${p}:outbox`,
     /** ZSET item id -> time: items of one other delivery kind not yet delivered (outbox/kinds.ts). */

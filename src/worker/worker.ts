@@ -16,6 +16,7 @@ import { QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
 import type { OutageLog } from '../storage/outage-log.js';
 import { Evaluator } from './evaluator.js';
 import { Faults } from './faults.js';
+import { rescoreOnPolicyChange } from './policy-rescore.js';
 import { startTickWatchdog } from './tick-watchdog.js';
 
 export interface WorkerDeps {
@@ -149,6 +150,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       { every: w.tickEvery },
       { name: 'tick', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
     );
+  // Deadlines computed under other defaults (a restart with a changed cadence) are judged again now.
+  await rescoreOnPolicyChange(ctx, config.health, now(), logger);
   await scheduleTicks();
   const watchdog = startTickWatchdog({
     ctx,
