@@ -135,7 +135,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     storageDown: () => parts.ctx.redis.status !== 'ready',
     draining: o.draining,
   });
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
 
   // The web side's heartbeat: after a gap (no web process could receive reports), the health rules give
   // every solution a fresh cadence from the moment reports can arrive again.

@@ -76,6 +76,9 @@ const schema = z
       }
     }),
     PORT: int(3000, 0, 65535),
+    // The address to listen on. Local mode (no Slack credentials, a signing secret on disk) defaults to
+    // the loopback so that nobody else on the network can drive it.
+    HOST: optionalText.pipe(z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).optional()),
     SECSOL_ALERT_CHANNEL: optionalText.pipe(channelId.optional()),
     SECSOL_APPROVAL_CHANNEL: optionalText.pipe(channelId.optional()),
     SECSOL_APPROVERS: optionalText.transform((v, ctx) => {
@@ -215,6 +218,8 @@ export interface Config {
   };
   readonly redis: RedisTarget;
   readonly port: number;
+  /** Where the HTTP server listens: 127.0.0.1 in local mode unless HOST says otherwise; all interfaces else. */
+  readonly host?: string;
   readonly keyPrefix: string;
   readonly alertChannel?: string;
   readonly approvalChannel?: string;
@@ -340,6 +345,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       ? { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
       : { kind: 'server', url: e.REDIS_URL },
     port: e.PORT,
+    host: e.HOST ?? (e.SLACK_BOT_TOKEN === undefined ? '127.0.0.1' : undefined),
     keyPrefix: e.SECSOL_KEY_PREFIX,
     alertChannel: e.SECSOL_ALERT_CHANNEL,
     approvalChannel: e.SECSOL_APPROVAL_CHANNEL ?? e.SECSOL_ALERT_CHANNEL,

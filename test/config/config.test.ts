@@ -353,3 +353,17 @@ describe('readEnvironment', () => {
     });
   });
 });
+
+describe('HOST', () => {
+  it('defaults to the loopback in local mode and to every interface with Slack credentials', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    const slack = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret-secret-secret',
+      SECSOL_ALERT_CHANNEL: 'C0ALERTS',
+    });
+    expect(slack.host).toBeUndefined();
+    expect(() => loadConfig({ HOST: 'example.com' })).toThrow(/HOST/);
+  });
+});
