@@ -61,21 +61,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(
-  fake: FakeSlack,
-  opts: {
-    env?: Record<string, string>;
-    web?: boolean;
-    worker?: boolean;
-    prefix?: string;
-    now?: () => number;
-    /**
-     * Keep the startup grace of a secsol that just started. By default the app looks like a long-running
-     * deployment (reports could always be received), so history seeded in the past is judged as such.
-     */
-    freshStart?: boolean;
-  } = {},
-): Promise<TestApp> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  web?: boolean;
+  worker?: boolean;
+  prefix?: string;
+  now?: () => number;
+  /**
+   * Keep the startup grace of a secsol that just started. By default the app looks like a long-running
+   * deployment (reports could always be received), so history seeded in the past is judged as such.
+   */
+  freshStart?: boolean;
+}
+
+export async function startApp(fake: FakeSlack, opts: StartOptions = {}): Promise<TestApp> {
   const prefix = opts.prefix ?? testPrefix('app');
   const config = loadConfig(testEnv(fake, prefix, opts.env));
   const logger = createLogger(config.logLevel, 'secsol-test');
