@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/slack/action-values.js';
 import { SIGNING_SECRET, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
+import { click } from '../harness/slack-requests.js';
 import { sendSigned, slashCommandBody } from '../harness/slack-signer.js';
 import { waitUntil } from '../harness/wait.js';
-import { click, seedSolution } from './actions/payloads.js';
+import { seedSolution } from './actions/seed-solution.js';
 
 let fake: FakeSlack;
 let app: TestApp;

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/action-values.js';
 import { ENROLLMENT_KEY, startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
-import { click } from './payloads.js';
+import { click } from '../../harness/slack-requests.js';
 
 let fake: FakeSlack;
 let app: TestApp;

@@ -9,8 +9,9 @@ import { EnrollmentRepository } from '../../../src/storage/enrollment-repository
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
 import { APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
+import { click } from '../../harness/slack-requests.js';
 import { waitUntil } from '../../harness/wait.js';
-import { click, seedSolution } from './payloads.js';
+import { seedSolution } from './seed-solution.js';
 
 let fake: FakeSlack;
 let app: TestApp;

@@ -8,8 +8,8 @@ import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
 import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
+import { click } from '../../harness/slack-requests.js';
 import { waitUntil } from '../../harness/wait.js';
-import { click } from './payloads.js';
 
 let fake: FakeSlack;
 let app: TestApp;

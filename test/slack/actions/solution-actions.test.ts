@@ -9,8 +9,9 @@ import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
 import { startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall, validateView } from '../../harness/fake-slack.js';
+import { type ClickOptions, click } from '../../harness/slack-requests.js';
 import { waitUntil } from '../../harness/wait.js';
-import { type ClickOptions, click, seedSolution } from './payloads.js';
+import { seedSolution } from './seed-solution.js';
 
 let fake: FakeSlack;
 let app: TestApp;

@@ -8,7 +8,7 @@ import { DeliveryRepository } from '../../../src/storage/delivery-repository.js'
 import { solutionFields } from '../../../src/storage/solution-record.js';
 import { startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall, validateView } from '../../harness/fake-slack.js';
-import { sendEvent } from '../actions/payloads.js';
+import { sendEvent } from '../../harness/slack-requests.js';
 
 let fake: FakeSlack;
 

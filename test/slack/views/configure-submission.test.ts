@@ -9,7 +9,8 @@ import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
 import { startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack } from '../../harness/fake-slack.js';
-import { seedSolution, submit } from '../actions/payloads.js';
+import { submit } from '../../harness/slack-requests.js';
+import { seedSolution } from '../actions/seed-solution.js';
 
 let fake: FakeSlack;
 let app: TestApp;
