@@ -8,7 +8,9 @@
  *     const secsol = await startSecsol({ env: { SECSOL_EXPECTED_EVERY: '1m' } });
  *   });
  */
-import { test as base } from 'vitest';
+import { test as base, expect } from 'vitest';
+import { type StartOptions, startApp, type TestApp } from './app.js';
+import { Secsol } from './drivers.js';
 import { FakeSlack } from './fake-slack.js';
 
 type OnCleanup = (cleanup: () => Promise<void> | void) => void;
@@ -28,3 +30,46 @@ export const fakeSlackTest = base
     onCleanup(() => fake.reset());
     return undefined;
   });
+
+export interface SecsolTestOptions extends StartOptions {
+  /** Each test ends with `fake.invalid` empty: Slack refused nothing and no mention was made live. */
+  slackAcceptsAll?: boolean;
+}
+
+/**
+ * A fake Slack and secsol for a test file. `app` (and its driver `secsol`) is one app for the whole file,
+ * started with `options` on first use; `startSecsol` starts an app for one test, closed after it, and then
+ * the fake Slack forgets what it recorded.
+ */
+export function secsolTest(options: SecsolTestOptions = {}) {
+  const { slackAcceptsAll, ...appOptions } = options;
+  return base
+    .extend('fake', { scope: 'file' }, fakeSlackForFile)
+    .extend('app', { scope: 'file' }, async ({ fake }, { onCleanup }): Promise<TestApp> => {
+      const app = await startApp(fake, appOptions);
+      onCleanup(() => app.close());
+      return app;
+    })
+    .extend('secsol', { scope: 'file' }, ({ app, fake }) => new Secsol(app, fake))
+    .extend('testApps', { auto: true }, ({ fake }, { onCleanup }) => {
+      const started: TestApp[] = [];
+      // Apps started by the test close first, so that nothing they send arrives after the reset.
+      onCleanup(async () => {
+        const ownApps = started.length > 0;
+        try {
+          for (const app of started.splice(0)) await app.close();
+          if (slackAcceptsAll) expect(fake.invalid).toEqual([]);
+        } finally {
+          if (ownApps) fake.reset();
+        }
+      });
+      return started;
+    })
+    .extend('startSecsol', ({ fake, testApps }) => {
+      return async (opts: StartOptions = {}): Promise<Secsol> => {
+        const app = await startApp(fake, { ...appOptions, ...opts, env: { ...appOptions.env, ...opts.env } });
+        testApps.push(app);
+        return new Secsol(app, fake);
+      };
+    });
+}
