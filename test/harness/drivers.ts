@@ -81,6 +81,11 @@ export class Secsol {
     return this.api(method, path, { token: ADMIN_TOKEN, body });
   }
 
+  /** The enrollment API, with the enrollment key. */
+  enrollmentApi(method: string, path: string, body?: unknown) {
+    return this.api(method, path, { token: ENROLLMENT_KEY, body });
+  }
+
   /** A connected solution, created through the admin API; its token is remembered for `report`. */
   async createSolution(name: string, fields: Record<string, unknown> = {}): Promise<SolutionRef> {
     const res = await this.admin('POST', '/api/v1/solutions', { name, vendor: 'Vendor', ...fields });
@@ -104,17 +109,14 @@ export class Secsol {
 
   /** A solution asks to be connected (the enrollment API); returns its enrollment id. */
   async enroll(name: string, fields: Record<string, unknown> = {}): Promise<string> {
-    const res = await this.api('POST', '/api/v1/enroll', {
-      token: ENROLLMENT_KEY,
-      body: { name, vendor: 'Vendor', ...fields },
-    });
+    const res = await this.enrollmentApi('POST', '/api/v1/enroll', { name, vendor: 'Vendor', ...fields });
     expect(res.status).toBe(202);
     return res.body.enrollmentId as string;
   }
 
   /** What the enrolling solution sees when it polls: pending, or approved with its token (once). */
   pollEnrollment(enrollmentId: string) {
-    return this.api('GET', `/api/v1/enroll/${enrollmentId}`, { token: ENROLLMENT_KEY });
+    return this.enrollmentApi('GET', `/api/v1/enroll/${enrollmentId}`);
   }
 
   approveEnrollment(enrollmentId: string) {
