@@ -20,7 +20,7 @@ import {
 } from './app.js';
 import type { FakeSlack, SlackCall } from './fake-slack.js';
 import { repliesTo, solutionIdOf, topLevelPosts, updatesOf } from './slack-expectations.js';
-import { type ClickOptions, click } from './slack-requests.js';
+import { type ClickOptions, click, type SubmitOptions, submit } from './slack-requests.js';
 import { type SendSignedResult, sendSigned, slashCommandBody } from './slack-signer.js';
 import { waitUntil } from './wait.js';
 
@@ -60,6 +60,13 @@ function findElement(message: PostedMessage, actionId: string): { element: Eleme
     }
   }
   throw new Error(`no ${actionId} in the message ${message.ts} in ${message.channel}`);
+}
+
+/** The value the button `actionId` of a message carries. */
+export function buttonValue(message: PostedMessage, actionId: string): string {
+  const { element } = findElement(message, actionId);
+  if (element.value === undefined) throw new Error(`${actionId} carries no value`);
+  return element.value;
 }
 
 export class Secsol {
@@ -242,6 +249,11 @@ export class Secsol {
   /** A click as Slack sends it, described field by field (see ClickOptions). */
   click(o: ClickOptions): Promise<SendSignedResult> {
     return click(this.app, o);
+  }
+
+  /** A modal saved, as Slack sends it (see SubmitOptions). */
+  submit(o: SubmitOptions): Promise<SendSignedResult> {
+    return submit(this.app, o);
   }
 
   /** Clicks the button `actionId` of a message the app posted, with the value it carries. */
