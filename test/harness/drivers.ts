@@ -161,12 +161,16 @@ export class Secsol {
     await waitUntil(async () => (await this.solution(id)).flips[0]?.to === 'healthy');
   }
 
-  /** Healthy first, then unhealthy: one incident, whose alert is returned once it is posted. */
-  async openIncident(solution: SolutionRef | string, message?: string, opts: Waiting = {}): Promise<Alert> {
-    const { id } = this.tokenOf(solution);
+  /** Healthy first (judged so by the worker), then unhealthy: one incident. */
+  async startIncident(solution: SolutionRef | string, message?: string): Promise<void> {
     await this.becomeHealthy(solution);
     expect((await this.report(solution, 'unhealthy', message)).status).toBe(202);
-    return this.alertFor(id, opts);
+  }
+
+  /** An incident started (`startIncident`), and its alert once it is posted. */
+  async openIncident(solution: SolutionRef | string, message?: string, opts: Waiting = {}): Promise<Alert> {
+    await this.startIncident(solution, message);
+    return this.alertFor(this.tokenOf(solution).id, opts);
   }
 
   /**

@@ -9,9 +9,10 @@
  *   });
  */
 import { test as base, expect } from 'vitest';
-import { type StartOptions, startApp, type TestApp } from './app.js';
+import { type SecsolProcess, type StartOptions, spawnSecsol, startApp, type TestApp } from './app.js';
 import { Secsol } from './drivers.js';
 import { FakeSlack } from './fake-slack.js';
+import { PrivateRedis } from './private-redis.js';
 
 type OnCleanup = (cleanup: () => Promise<void> | void) => void;
 
@@ -31,6 +32,16 @@ export const fakeSlackTest = base
     return undefined;
   });
 
+/** A redis-server of the file's own (to kill, restart or pause), stopped when the file is done. */
+export function privateRedisForFile(opts: Parameters<typeof PrivateRedis.start>[0] = {}) {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest requires a destructuring pattern as a fixture's first parameter.
+  return async ({}, { onCleanup }: { onCleanup: OnCleanup }): Promise<PrivateRedis> => {
+    const redis = await PrivateRedis.start(opts);
+    onCleanup(() => redis.stop());
+    return redis;
+  };
+}
+
 export interface SecsolTestOptions extends StartOptions {
   /** Each test ends with `fake.invalid` empty: Slack refused nothing and no mention was made live. */
   slackAcceptsAll?: boolean;
@@ -38,8 +49,8 @@ export interface SecsolTestOptions extends StartOptions {
 
 /**
  * A fake Slack and secsol for a test file. `app` (and its driver `secsol`) is one app for the whole file,
- * started with `options` on first use; `startSecsol` starts an app for one test, closed after it, and then
- * the fake Slack forgets what it recorded.
+ * started with `options` on first use. `startSecsol` starts an app for one test and `spawnSecsol` a
+ * process: both are stopped after the test, and then the fake Slack forgets what it recorded.
  */
 export function secsolTest(options: SecsolTestOptions = {}) {
   const { slackAcceptsAll, ...appOptions } = options;
@@ -51,13 +62,17 @@ export function secsolTest(options: SecsolTestOptions = {}) {
       return app;
     })
     .extend('secsol', { scope: 'file' }, ({ app, fake }) => new Secsol(app, fake))
-    .extend('testApps', { auto: true }, ({ fake }, { onCleanup }) => {
-      const started: TestApp[] = [];
-      // Apps started by the test close first, so that nothing they send arrives after the reset.
+    .extend('started', { auto: true }, ({ fake }, { onCleanup }) => {
+      const started = { apps: [] as TestApp[], processes: [] as SecsolProcess[] };
+      // What the test started stops first, so that nothing it sends arrives after the reset.
       onCleanup(async () => {
-        const ownApps = started.length > 0;
+        const ownApps = started.apps.length + started.processes.length > 0;
         try {
-          for (const app of started.splice(0)) await app.close();
+          for (const p of started.processes.splice(0)) {
+            p.kill('SIGKILL');
+            await p.exited;
+          }
+          for (const app of started.apps.splice(0)) await app.close();
           if (slackAcceptsAll) expect(fake.invalid).toEqual([]);
         } finally {
           if (ownApps) fake.reset();
@@ -65,11 +80,19 @@ export function secsolTest(options: SecsolTestOptions = {}) {
       });
       return started;
     })
-    .extend('startSecsol', ({ fake, testApps }) => {
+    .extend('startSecsol', ({ fake, started }) => {
       return async (opts: StartOptions = {}): Promise<Secsol> => {
         const app = await startApp(fake, { ...appOptions, ...opts, env: { ...appOptions.env, ...opts.env } });
-        testApps.push(app);
+        started.apps.push(app);
         return new Secsol(app, fake);
+      };
+    })
+    .extend('spawnSecsol', ({ started }) => {
+      /** secsol as a child process built from dist/ (to kill it for real); SIGKILLed after the test. */
+      return (...args: Parameters<typeof spawnSecsol>): SecsolProcess => {
+        const p = spawnSecsol(...args);
+        started.processes.push(p);
+        return p;
       };
     });
 }
