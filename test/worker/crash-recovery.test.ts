@@ -4,7 +4,7 @@
  */
 import { describe, expect } from 'vitest';
 import { ALERT_CHANNEL, type SecsolProcess, testEnv } from '../harness/app.js';
-import type { Secsol } from '../harness/drivers.js';
+import type { Secsol, SolutionRef } from '../harness/drivers.js';
 import type { FakeSlack } from '../harness/fake-slack.js';
 import { secsolTest } from '../harness/fixtures.js';
 import { deliveryIdOf, topLevelPosts } from '../harness/slack-expectations.js';
@@ -34,6 +34,20 @@ async function incidentFlipId(secsol: Secsol, id: string): Promise<string> {
   );
 }
 
+/** A solution's incident, delivered by a worker that `fault` kills (SIGKILL) on the way; returns the flip. */
+async function incidentKillingTheWorker(
+  secsol: Secsol,
+  startWorker: (secsol: Secsol, extra?: Record<string, string>) => SecsolProcess,
+  fault: 'crash_after_slack_ok' | 'crash_before_slack',
+  name: string,
+): Promise<{ s: SolutionRef; flipId: string }> {
+  const worker = startWorker(secsol, { SECSOL_FAULTS: `${fault}:once` });
+  const s = await secsol.createSolution(name);
+  await secsol.startIncident(s);
+  expect(await worker.exited).toBe('SIGKILL');
+  return { s, flipId: await incidentFlipId(secsol, s.id) };
+}
+
 /** Waits until the flip's delivery is recorded as sent. */
 function deliveredSent(secsol: Secsol, id: string, flipId: string, timeoutMs?: number) {
   return waitUntil(
@@ -50,11 +64,12 @@ describe('when the worker is killed between Slack answering ok and recording the
     startWorker,
   }) => {
     const secsol = await startSecsol();
-    const first = startWorker(secsol, { SECSOL_FAULTS: 'crash_after_slack_ok:once' });
-    const s = await secsol.createSolution('Crash after ok');
-    await secsol.startIncident(s);
-    expect(await first.exited).toBe('SIGKILL');
-    const flipId = await incidentFlipId(secsol, s.id);
+    const { s, flipId } = await incidentKillingTheWorker(
+      secsol,
+      startWorker,
+      'crash_after_slack_ok',
+      'Crash after ok',
+    );
     expect(postsFor(fake, flipId)).toHaveLength(1);
 
     startWorker(secsol);
@@ -68,11 +83,12 @@ describe('when the worker is killed between Slack answering ok and recording the
 describe('when the worker is killed after marking the send but before calling Slack', () => {
   it('posts the alert exactly once after recovery', async ({ fake, startSecsol, startWorker }) => {
     const secsol = await startSecsol();
-    const first = startWorker(secsol, { SECSOL_FAULTS: 'crash_before_slack:once' });
-    const s = await secsol.createSolution('Crash before send');
-    await secsol.startIncident(s);
-    expect(await first.exited).toBe('SIGKILL');
-    const flipId = await incidentFlipId(secsol, s.id);
+    const { s, flipId } = await incidentKillingTheWorker(
+      secsol,
+      startWorker,
+      'crash_before_slack',
+      'Crash before send',
+    );
     expect(postsFor(fake, flipId)).toHaveLength(0);
 
     startWorker(secsol);

@@ -8,14 +8,13 @@ import { secsolTest } from '../harness/fixtures.js';
 import { topLevelPosts } from '../harness/slack-expectations.js';
 import { waitUntil } from '../harness/wait.js';
 
-const it = secsolTest();
+const it = secsolTest({ env: { SECSOL_DIGEST_THRESHOLD: '5', SECSOL_DIGEST_WINDOW: '30s' } });
 
 describe('when 30 solutions of one channel stop reporting at the same time', () => {
   it('posts a digest instead of 30 messages, and every flip is delivered exactly once', async ({
     fake,
-    startSecsol,
+    secsol,
   }) => {
-    const secsol = await startSecsol({ env: { SECSOL_DIGEST_THRESHOLD: '5', SECSOL_DIGEST_WINDOW: '30s' } });
     const solutions = await Promise.all(
       Array.from({ length: 30 }, (_, i) => secsol.createSolution(`Sensor ${String(i).padStart(2, '0')}`)),
     );
