@@ -13,6 +13,7 @@ import { ADMIN_TOKEN, call, ENROLLMENT_KEY, type TestApp } from '../harness/app.
 import type { Secsol } from '../harness/drivers.js';
 import { secsolTest } from '../harness/fixtures.js';
 import { keysOf } from '../harness/redis.js';
+import { storedState } from './stored-state.js';
 
 const it = secsolTest({ env: { SECSOL_EXPECTED_EVERY: '10m' } });
 /** Every raw secret handed out in this file, to look for in Redis at the end. */
@@ -43,15 +44,7 @@ function postHealth(
 }
 
 /** What an attacker's request must never change. */
-async function snapshot(app: TestApp, id: string) {
-  const { redis, keys } = app.ctx;
-  return {
-    solution: await redis.hgetall(keys.solution(id)),
-    deadline: await redis.zscore(keys.deadlines, id),
-    history: await redis.lrange(keys.healthHistory(id), 0, -1),
-    flips: await redis.lrange(keys.solutionFlips(id), 0, -1),
-  };
-}
+const snapshot = (app: TestApp, id: string) => storedState(app, id, 'flips');
 
 async function clearAuthFailures(app: TestApp): Promise<void> {
   const keys = (await keysOf(app.ctx.redis, app.prefix)).filter((k) => k.includes(':rate:auth-fail:'));

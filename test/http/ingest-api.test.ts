@@ -11,6 +11,7 @@ import type { SlackCall } from '../harness/fake-slack.js';
 import { secsolTest } from '../harness/fixtures.js';
 import { keysOf } from '../harness/redis.js';
 import { waitUntil } from '../harness/wait.js';
+import { storedState } from './stored-state.js';
 
 // Every cadence long enough that no solution goes stale while a test looks at it.
 const it = secsolTest({ env: { SECSOL_EVENT_MIN_SEVERITY: 'high', SECSOL_EXPECTED_EVERY: '10m' } });
@@ -24,16 +25,8 @@ const eventBatchPosts = (id: string) => (c: SlackCall) => {
   return c.method === 'chat.postMessage' && String(meta?.event_payload?.delivery_id).startsWith(`evb-${id}-`);
 };
 
-/** What a failed request may change: the solution's hash, its deadline and its history. */
-async function snapshot(app: TestApp, id: string) {
-  const { redis, keys } = app.ctx;
-  return {
-    solution: await redis.hgetall(keys.solution(id)),
-    deadline: await redis.zscore(keys.deadlines, id),
-    history: await redis.lrange(keys.healthHistory(id), 0, -1),
-    events: await redis.lrange(keys.events(id), 0, -1),
-  };
-}
+/** What a failed request must not change. */
+const snapshot = (app: TestApp, id: string) => storedState(app, id, 'events');
 
 const ECHO = 'ECHO-MARKER-7f3a';
 
