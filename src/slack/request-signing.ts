@@ -59,6 +59,17 @@ export interface Workspace {
   token: string;
 }
 
+/** Who an interaction comes from, as every interaction payload says it. */
+function sentBy(w: Workspace, userId: string) {
+  const username = userId.toLowerCase();
+  return {
+    team: { id: w.teamId, domain: w.teamDomain },
+    user: { id: userId, username, name: username, team_id: w.teamId },
+    api_app_id: w.apiAppId,
+    token: w.token,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Slash commands
 
@@ -154,14 +165,9 @@ export interface BlockActionsInput {
 
 /** A `block_actions` payload (a click in a message), with the fields Slack sends. */
 export function blockActionsPayload(o: BlockActionsInput): Record<string, unknown> {
-  const { workspace: w, userId } = o;
-  const username = userId.toLowerCase();
   return {
     type: 'block_actions',
-    team: { id: w.teamId, domain: w.teamDomain },
-    user: { id: userId, username, name: username, team_id: w.teamId },
-    api_app_id: w.apiAppId,
-    token: w.token,
+    ...sentBy(o.workspace, o.userId),
     container: {
       type: 'message',
       message_ts: o.message.ts,
@@ -201,15 +207,11 @@ export interface ViewSubmissionInput {
 
 /** A `view_submission` payload (a modal saved), with the fields Slack sends. */
 export function viewSubmissionPayload(o: ViewSubmissionInput): Record<string, unknown> {
-  const { workspace: w, userId, view } = o;
-  const username = userId.toLowerCase();
+  const { workspace: w, view } = o;
   const text = (t: string) => ({ type: 'plain_text', text: t, emoji: true });
   return {
     type: 'view_submission',
-    team: { id: w.teamId, domain: w.teamDomain },
-    user: { id: userId, username, name: username, team_id: w.teamId },
-    api_app_id: w.apiAppId,
-    token: w.token,
+    ...sentBy(w, o.userId),
     trigger_id: o.triggerId ?? newTriggerId(),
     view: {
       id: view.id,
