@@ -2,7 +2,7 @@
  * End to end through HTTP, the real Redis and a fake Slack: enroll -> approve -> healthy reports ->
  * reports stop -> exactly one "Stopped reporting" alert -> reports resume -> the alert is updated and
  * the recovery is in its thread. The same for unhealthy reports. Everything goes through secsol's own
- * endpoints (test/harness/drivers.ts); nothing here reads its storage.
+ * endpoints and the fake Slack, by the verbs of test/harness/drivers.ts; nothing here touches storage.
  */
 import { describe, expect } from 'vitest';
 import { ALERT_CHANNEL } from '../harness/app.js';
