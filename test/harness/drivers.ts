@@ -19,56 +19,30 @@ import {
   type TestApp,
 } from './app.js';
 import type { FakeSlack, SlackCall } from './fake-slack.js';
-import { repliesTo, solutionIdOf, topLevelPosts, updatesOf } from './slack-expectations.js';
+import {
+  type Alert,
+  type ApprovalRequest,
+  findElement,
+  type PostedMessage,
+  repliesTo,
+  solutionIdOf,
+  topLevelPosts,
+  updatesOf,
+} from './slack-expectations.js';
 import { type ClickOptions, click, type SubmitOptions, submit } from './slack-requests.js';
 import { type SendSignedResult, sendSigned, slashCommandBody } from './slack-signer.js';
 import { waitUntil } from './wait.js';
+
+export type { Alert, ApprovalRequest, PostedMessage } from './slack-expectations.js';
+export { buttonValue } from './slack-expectations.js';
 
 export interface SolutionRef {
   id: string;
   token: string;
 }
 
-/** A message the app posted in a channel, as the fake Slack recorded it. */
-export interface PostedMessage {
-  channel: string;
-  ts: string;
-  /** The chat.postMessage call: its text, blocks and metadata. */
-  call: SlackCall;
-}
-
-/** An incident message in the alert channel. */
-export interface Alert extends PostedMessage {
-  solutionId: string;
-}
-
-/** A connection request in the approval channel, with Approve and Deny. */
-export interface ApprovalRequest extends PostedMessage {
-  enrollmentId: string;
-}
-
 type Health = 'healthy' | 'unhealthy';
 type Waiting = { timeoutMs?: number };
-type Element = { action_id?: string; value?: string; options?: { value: string }[] };
-type Block = { type: string; block_id?: string; elements?: Element[]; accessory?: Element };
-
-/** The button (or menu) `actionId` in a message's blocks, and the block that holds it. */
-function findElement(message: PostedMessage, actionId: string): { element: Element; blockId?: string } {
-  for (const block of (message.call.args.blocks ?? []) as Block[]) {
-    for (const element of [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])]) {
-      if (element.action_id === actionId) return { element, blockId: block.block_id };
-    }
-  }
-  throw new Error(`no ${actionId} in the message ${message.ts} in ${message.channel}`);
-}
-
-/** The value the button `actionId` of a message carries. */
-export function buttonValue(message: PostedMessage, actionId: string): string {
-  const { element } = findElement(message, actionId);
-  if (element.value === undefined) throw new Error(`${actionId} carries no value`);
-  return element.value;
-}
-
 export class Secsol {
   private readonly tokens = new Map<string, string>();
 
