@@ -10,13 +10,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Choice,
-  choicesOf,
-  clickPayload,
-  type LastReply,
-  type Message,
-} from '../../src/cli/slack-cli.js';
+import { type Choice, choicesOf, type Message } from '../../src/cli/choices.js';
+import type { LastReply } from '../../src/cli/last-reply.js';
+import { clickPayload } from '../../src/cli/local-requests.js';
 import { STATE_LABEL } from '../../src/domain/model.js';
 import {
   ADMIN_TOKEN,

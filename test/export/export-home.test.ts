@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExportRepository } from '../../src/export/export-repository.js';
 import { call, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack, type SlackCall, validateView } from '../harness/fake-slack.js';
+import { sendEvent } from '../harness/slack-requests.js';
 import { waitUntil } from '../harness/wait.js';
-import { sendEvent } from '../slack/actions/payloads.js';
 import { createSolution } from '../worker/helpers.js';
 import { Receiver, SECRET } from './receiver.js';
 

@@ -64,23 +64,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(
-  fake: FakeSlack,
-  opts: {
-    env?: Record<string, string>;
-    web?: boolean;
-    worker?: boolean;
-    prefix?: string;
-    now?: () => number;
-    /**
-     * Keep the startup grace of a secsol that just started. By default the app looks like a long-running
-     * deployment (reports could always be received), so history seeded in the past is judged as such.
-     */
-    freshStart?: boolean;
-    /** Default: the shared Redis server. */
-    redis?: RedisUnderTest;
-  } = {},
-): Promise<TestApp> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  web?: boolean;
+  worker?: boolean;
+  prefix?: string;
+  now?: () => number;
+  /**
+   * Keep the startup grace of a secsol that just started. By default the app looks like a long-running
+   * deployment (reports could always be received), so history seeded in the past is judged as such.
+   */
+  freshStart?: boolean;
+  /** Default: the shared Redis server. */
+  redis?: RedisUnderTest;
+}
+
+export async function startApp(fake: FakeSlack, opts: StartOptions = {}): Promise<TestApp> {
   const prefix = opts.prefix ?? testPrefix('app');
   const target = opts.redis ?? sharedRedis;
   const config = loadConfig(testEnv(fake, prefix, { ...target.env, ...opts.env }));

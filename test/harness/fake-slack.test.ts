@@ -7,14 +7,16 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack, validateMessageBlocks, validateView } from './fake-slack.js';
-import { waitUntil } from './wait.js';
+import { describe, expect } from 'vitest';
+import { FakeSlack, validateMessageBlocks } from './fake-slack.js';
+import { fakeSlackTest } from './fixtures.js';
 
-let fake: FakeSlack;
-let client: WebClient;
-
-function newClient(token = 'xoxb-test', extra: ConstructorParameters<typeof WebClient>[1] = {}): WebClient {
+/** A Web API client as secsol builds one, against this fake, with no retries of its own. */
+function newClient(
+  fake: FakeSlack,
+  token = 'xoxb-test',
+  extra: ConstructorParameters<typeof WebClient>[1] = {},
+) {
   return new WebClient(token, {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },
@@ -23,6 +25,8 @@ function newClient(token = 'xoxb-test', extra: ConstructorParameters<typeof WebC
     ...extra,
   });
 }
+
+const it = fakeSlackTest.extend('client', { scope: 'file' }, ({ fake }) => newClient(fake));
 
 /** Await a promise that must reject; returns the rejection. */
 async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
@@ -72,19 +76,8 @@ const validBlocks = [
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  client = newClient();
-});
-afterEach(() => {
-  fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
 describe('FakeSlack: auth and transport', () => {
-  it('answers auth.test with the bot identity', async () => {
+  it('answers auth.test with the bot identity', async ({ fake, client }) => {
     const res = await client.auth.test();
     expect(res).toMatchObject({ ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0TEST' });
     const [call] = fake.callsTo('auth.test');
@@ -93,16 +86,16 @@ describe('FakeSlack: auth and transport', () => {
     expect(call?.status).toBe(200);
   });
 
-  it('refuses a missing or wrong token with HTTP 200 and ok:false', async () => {
+  it('refuses a missing or wrong token with HTTP 200 and ok:false', async ({ fake }) => {
     const noToken = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST' });
     expect(noToken.status).toBe(200);
     expect(await noToken.json()).toEqual({ ok: false, error: 'not_authed' });
-    const err = await rejectionOf(newClient('xoxp-user').auth.test());
+    const err = await rejectionOf(newClient(fake, 'xoxp-user').auth.test());
     expect(err).toBeInstanceOf(WebAPIPlatformError);
     expect((err as WebAPIPlatformError).data.error).toBe('invalid_auth');
   });
 
-  it('accepts the token as a form field, and JSON bodies', async () => {
+  it('accepts the token as a form field, and JSON bodies', async ({ fake }) => {
     const form = await fetch(`${fake.apiUrl}auth.test`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -135,14 +128,17 @@ describe('FakeSlack: auth and transport', () => {
     }
   });
 
-  it('answers unknown methods with unknown_method', async () => {
+  it('answers unknown methods with unknown_method', async ({ client }) => {
     const err = await rejectionOf(client.apiCall('nope.never'));
     expect((err as WebAPIPlatformError).data.error).toBe('unknown_method');
   });
 });
 
 describe('FakeSlack: messages', () => {
-  it('stores chat.postMessage with metadata and returns it from conversations.history', async () => {
+  it('stores chat.postMessage with metadata and returns it from conversations.history', async ({
+    fake,
+    client,
+  }) => {
     const metadata = { event_type: 'secsol_alert', event_payload: { alert_id: 'a1', severity: 'high' } };
     const first = await client.chat.postMessage({
       channel: 'C0ALERTS',
@@ -187,7 +183,7 @@ describe('FakeSlack: messages', () => {
     expect(replies.messages?.map((m) => m.text)).toEqual(['first', 'a reply']);
   });
 
-  it('paginates history with cursors', async () => {
+  it('paginates history with cursors', async ({ client }) => {
     for (let i = 0; i < 5; i++) await client.chat.postMessage({ channel: 'C0PAGE', text: `m${i}` });
     const p1 = await client.conversations.history({ channel: 'C0PAGE', limit: 2 });
     expect(p1.messages?.map((m) => m.text)).toEqual(['m4', 'm3']);
@@ -201,7 +197,10 @@ describe('FakeSlack: messages', () => {
     expect(p2.has_more).toBe(false);
   });
 
-  it('chat.update replaces text and blocks and keeps metadata unless a new one is given', async () => {
+  it('chat.update replaces text and blocks and keeps metadata unless a new one is given', async ({
+    fake,
+    client,
+  }) => {
     const metadata = { event_type: 'secsol_alert', event_payload: { alert_id: 'a1' } };
     const posted = await client.chat.postMessage({
       channel: 'C0UPD',
@@ -232,7 +231,7 @@ describe('FakeSlack: messages', () => {
     expect((err as WebAPIPlatformError).data.error).toBe('message_not_found');
   });
 
-  it('chat.postEphemeral returns message_ts and records the ephemeral', async () => {
+  it('chat.postEphemeral returns message_ts and records the ephemeral', async ({ fake, client }) => {
     const res = await client.chat.postEphemeral({ channel: 'C0CMD', user: 'U1', text: 'only you' });
     expect(res.ok).toBe(true);
     expect(res.message_ts).toMatch(/^\d+\.\d{6}$/);
@@ -240,12 +239,15 @@ describe('FakeSlack: messages', () => {
     expect(fake.messages('C0CMD')).toEqual([]);
   });
 
-  it('requires channel and text or blocks', async () => {
+  it('requires channel and text or blocks', async ({ client }) => {
     const err = await rejectionOf(client.apiCall('chat.postMessage', { channel: 'C0X' }));
     expect((err as WebAPIPlatformError).data.error).toBe('no_text');
   });
 
-  it('truncates text over 40000 characters with a warning, and warns when blocks have no text fallback', async () => {
+  it('truncates text over 40000 characters with a warning, and warns when blocks have no text fallback', async ({
+    fake,
+    client,
+  }) => {
     const res = await client.chat.postMessage({ channel: 'C0LONG', text: 'x'.repeat(40_010) });
     expect(res.ok).toBe(true);
     expect(fake.messages('C0LONG')[0]?.text).toHaveLength(40_000);
@@ -257,7 +259,10 @@ describe('FakeSlack: messages', () => {
     expect(fake.invalid).toEqual([]);
   });
 
-  it('records link_names and parse=full as mention-safety bugs (the call still succeeds)', async () => {
+  it('records link_names and parse=full as mention-safety bugs (the call still succeeds)', async ({
+    fake,
+    client,
+  }) => {
     await client.chat.postMessage({ channel: 'C0M', text: '@channel hi', link_names: true });
     await client.chat.update({
       channel: 'C0M',
@@ -272,14 +277,14 @@ describe('FakeSlack: messages', () => {
 });
 
 describe('FakeSlack: Block Kit validation', () => {
-  it('accepts a typical header/section/actions/context message', async () => {
+  it('accepts a typical header/section/actions/context message', async ({ fake, client }) => {
     expect(validateMessageBlocks(validBlocks)).toEqual([]);
     const res = await client.chat.postMessage({ channel: 'C0OK', text: 'fallback', blocks: validBlocks });
     expect(res.ok).toBe(true);
     expect(fake.invalid).toEqual([]);
   });
 
-  it('refuses 51 blocks and records it', async () => {
+  it('refuses 51 blocks and records it', async ({ fake, client }) => {
     const blocks = Array.from({ length: 51 }, (_, i) => section(`row ${i}`));
     const err = await rejectionOf(client.chat.postMessage({ channel: 'C0BIG', text: 'big', blocks }));
     expect(err).toBeInstanceOf(WebAPIPlatformError);
@@ -291,7 +296,7 @@ describe('FakeSlack: Block Kit validation', () => {
     expect(validateMessageBlocks(blocks.slice(0, 50))).toEqual([]);
   });
 
-  it('refuses a 3001-character section text with a json-pointer', async () => {
+  it('refuses a 3001-character section text with a json-pointer', async ({ fake, client }) => {
     const blocks = [...validBlocks.slice(0, 1), section('y'.repeat(3001))];
     const err = await rejectionOf(client.chat.postMessage({ channel: 'C0BIG', text: 'long', blocks }));
     const data = (err as WebAPIPlatformError).data as unknown as { error: string; errors: string[] };
@@ -301,7 +306,7 @@ describe('FakeSlack: Block Kit validation', () => {
     expect(validateMessageBlocks([section('y'.repeat(3000))])).toEqual([]);
   });
 
-  it('refuses invalid blocks in chat.update and leaves the message alone', async () => {
+  it('refuses invalid blocks in chat.update and leaves the message alone', async ({ fake, client }) => {
     const posted = await client.chat.postMessage({ channel: 'C0U', text: 'ok', blocks: validBlocks });
     const bad = [{ type: 'header', text: { type: 'mrkdwn', text: '*not allowed*' } }];
     const err = await rejectionOf(
@@ -309,63 +314,6 @@ describe('FakeSlack: Block Kit validation', () => {
     );
     expect((err as WebAPIPlatformError).data.error).toBe('invalid_blocks');
     expect(fake.messages('C0U')[0]?.blocks).toEqual(validBlocks);
-  });
-
-  it('reports readable errors for common mistakes', () => {
-    expect(validateMessageBlocks([{ type: 'sektion', text: { type: 'mrkdwn', text: 'x' } }])).toEqual([
-      "unsupported type: 'sektion' [json-pointer:/blocks/0/type]",
-    ]);
-    expect(
-      validateMessageBlocks([
-        {
-          type: 'actions',
-          elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) } }],
-        },
-      ]),
-    ).toEqual(['must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]']);
-    expect(validateMessageBlocks([section('a'), { ...section('b'), foo: 1 }])).toEqual([
-      'invalid additional property: foo [json-pointer:/blocks/1]',
-    ]);
-    expect(
-      validateMessageBlocks([
-        { ...section('a'), block_id: 'same' },
-        { ...section('b'), block_id: 'same' },
-      ]),
-    ).toEqual([expect.stringContaining('duplicate block_id "same"')]);
-    expect(
-      validateMessageBlocks([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'c'.repeat(3001) }] }]),
-    ).toEqual(['must be less than 3001 characters [json-pointer:/blocks/0/elements/0/text]']);
-    expect(validateMessageBlocks('nope')).toEqual(['must be an array [json-pointer:/blocks]']);
-    expect(validateMessageBlocks([])).toEqual([]);
-  });
-
-  it('validates views: modal title length, 100 blocks, input needs submit', () => {
-    const modal = {
-      type: 'modal',
-      callback_id: 'secsol_modal',
-      title: { type: 'plain_text', text: 'Security solutions' },
-      submit: { type: 'plain_text', text: 'Save' },
-      blocks: [
-        {
-          type: 'input',
-          block_id: 'reason',
-          label: { type: 'plain_text', text: 'Reason' },
-          element: { type: 'plain_text_input', action_id: 'reason_input' },
-        },
-      ],
-    };
-    expect(validateView(modal)).toEqual([]);
-    expect(validateView({ ...modal, title: { type: 'plain_text', text: 't'.repeat(25) } })).toEqual([
-      'must be less than 25 characters [json-pointer:/view/title/text]',
-    ]);
-    const { submit: _submit, ...noSubmit } = modal;
-    expect(validateView(noSubmit)).toEqual(['missing required field: submit [json-pointer:/view]']);
-    const many = { type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) };
-    expect(validateView(many)).toEqual(['no more than 100 items allowed [json-pointer:/view/blocks]']);
-    expect(validateView({ ...many, blocks: many.blocks.slice(0, 100) })).toEqual([]);
-    expect(validateView({ type: 'workflow_step', blocks: [] })).toEqual([
-      "unsupported view type: 'workflow_step' [json-pointer:/view/type]",
-    ]);
   });
 });
 
@@ -379,7 +327,7 @@ describe('FakeSlack: views, users, channels, usergroups', () => {
     blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'Loading…' } }],
   };
 
-  it('views.open / views.update / views.push', async () => {
+  it('views.open / views.update / views.push', async ({ fake, client }) => {
     const opened = await client.views.open({ trigger_id: '123.456.abc', view: modal });
     const view = opened.view;
     expect(view?.id).toMatch(/^V/);
@@ -409,7 +357,7 @@ describe('FakeSlack: views, users, channels, usergroups', () => {
     expect(pushed.view?.id).not.toBe(id);
   });
 
-  it('refuses an invalid view with invalid_arguments and records it', async () => {
+  it('refuses an invalid view with invalid_arguments and records it', async ({ fake, client }) => {
     const bad = { ...modal, title: { type: 'plain_text' as const, text: 'This title is far too long' } };
     const err = await rejectionOf(client.views.open({ trigger_id: '1.2.3', view: bad }));
     const data = (err as WebAPIPlatformError).data as unknown as { error: string; errors: string[] };
@@ -420,7 +368,7 @@ describe('FakeSlack: views, users, channels, usergroups', () => {
     expect((noTrigger as WebAPIPlatformError).data.error).toBe('invalid_arguments');
   });
 
-  it('views.publish stores one Home tab per user', async () => {
+  it('views.publish stores one Home tab per user', async ({ fake, client }) => {
     const home = {
       type: 'home' as const,
       blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'Hi' } }],
@@ -436,7 +384,7 @@ describe('FakeSlack: views, users, channels, usergroups', () => {
     expect((wrongType as WebAPIPlatformError).data.error).toBe('invalid_arguments');
   });
 
-  it('users.info, conversations.info and usergroups.users.list', async () => {
+  it('users.info, conversations.info and usergroups.users.list', async ({ fake, client }) => {
     fake.setUser('U0EVIL', { real_name: '<!channel> &<@U999>', profile: { display_name: '<!here>' } });
     const evil = await client.users.info({ user: 'U0EVIL' });
     expect(evil.user).toMatchObject({ id: 'U0EVIL', real_name: '<!channel> &<@U999>' });
@@ -465,7 +413,10 @@ describe('FakeSlack: views, users, channels, usergroups', () => {
 });
 
 describe('FakeSlack: scripted failures', () => {
-  it('a 429 script surfaces as a rate-limited error with retryAfter, then normal behaviour resumes', async () => {
+  it('a 429 script surfaces as a rate-limited error with retryAfter, then normal behaviour resumes', async ({
+    fake,
+    client,
+  }) => {
     fake.script('chat.postMessage', { status: 429, retryAfter: 7 });
     const err = await rejectionOf(client.chat.postMessage({ channel: 'C0RL', text: 'hi' }));
     expect(err).toBeInstanceOf(WebAPIRateLimitedError);
@@ -478,14 +429,14 @@ describe('FakeSlack: scripted failures', () => {
     expect(fake.messages('C0RL')).toHaveLength(1);
   });
 
-  it('a 500 script surfaces as an HTTP error', async () => {
+  it('a 500 script surfaces as an HTTP error', async ({ fake, client }) => {
     fake.script('chat.update', { status: 500 });
     const err = await rejectionOf(client.chat.update({ channel: 'C0', ts: '1.1', text: 'x' }));
     expect(err).toBeInstanceOf(WebAPIHTTPError);
     expect((err as WebAPIHTTPError).statusCode).toBe(500);
   });
 
-  it('an ok:false script surfaces as a platform error', async () => {
+  it('an ok:false script surfaces as a platform error', async ({ fake, client }) => {
     fake.script(
       'chat.postMessage',
       { ok: false, error: 'channel_not_found' },
@@ -498,12 +449,15 @@ describe('FakeSlack: scripted failures', () => {
     expect((await client.chat.postMessage({ channel: 'C0', text: 'x' })).ok).toBe(true);
   });
 
-  it('reset destroys the socket; hang never answers; delayMs answers late; respond gives a custom body', async () => {
+  it('reset destroys the socket; hang never answers; delayMs answers late; respond gives a custom body', async ({
+    fake,
+    client,
+  }) => {
     fake.script('auth.test', { reset: true });
     expect(await rejectionOf(client.auth.test())).toBeInstanceOf(WebAPIRequestError);
 
     fake.script('auth.test', { hang: true });
-    const hung = await rejectionOf(newClient('xoxb-test', { timeout: 300 }).auth.test());
+    const hung = await rejectionOf(newClient(fake, 'xoxb-test', { timeout: 300 }).auth.test());
     expect(hung).toBeInstanceOf(WebAPIRequestError);
     expect(fake.calls.at(-1)).toMatchObject({ method: 'auth.test', status: 0, response: undefined });
 
@@ -519,60 +473,11 @@ describe('FakeSlack: scripted failures', () => {
   });
 });
 
-describe('FakeSlack: response URLs', () => {
-  it('records JSON posts, validates blocks and applies replace_original / in_channel', async () => {
-    const posted = await client.chat.postMessage({ channel: 'C0R', text: 'alert', blocks: validBlocks });
-    const url = fake.newResponseUrl({ channel: 'C0R', messageTs: posted.ts ?? '', user: 'U1' });
-    expect(url.startsWith(`${fake.origin}/response/`)).toBe(true);
-
-    const post = (body: unknown) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-
-    expect((await post({ text: 'only you see this' })).status).toBe(200);
-    expect(fake.ephemerals('C0R')).toMatchObject([
-      { user: 'U1', text: 'only you see this', via: 'response_url' },
-    ]);
-
-    const replaced = await post({ replace_original: true, text: 'acked', blocks: [section('Acked')] });
-    expect(replaced.status).toBe(200);
-    expect(await replaced.json()).toEqual({ ok: true });
-    expect(fake.messages('C0R')).toMatchObject([
-      { ts: posted.ts, text: 'acked', blocks: [section('Acked')] },
-    ]);
-
-    await post({ response_type: 'in_channel', text: 'for everyone' });
-    expect(fake.messages('C0R').map((m) => m.text)).toEqual(['acked', 'for everyone']);
-
-    const bad = await post({ text: 'x', blocks: [section('z'.repeat(3001))] });
-    expect(bad.status).toBe(400);
-    expect(fake.invalid).toMatchObject([{ method: 'response_url' }]);
-
-    expect(fake.responsePosts(url).map((p) => p.status)).toEqual([200, 200, 200, 400]);
-    expect(fake.responsePosts(url)[0]?.body).toEqual({ text: 'only you see this' });
-    expect(fake.responsePosts()).toHaveLength(4);
-  });
-
-  it('allows at most 5 uses of one response URL', async () => {
-    const url = fake.newResponseUrl();
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: '{"text":"x"}',
-      });
-      statuses.push(res.status);
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
-  });
-});
-
 describe('FakeSlack.waitFor', () => {
-  it('resolves when enough matching calls arrive (and at once when they already have)', async () => {
+  it('resolves when enough matching calls arrive (and at once when they already have)', async ({
+    fake,
+    client,
+  }) => {
     const waiting = fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0W', {
       count: 2,
     });
@@ -584,39 +489,10 @@ describe('FakeSlack.waitFor', () => {
     expect(await fake.waitFor((c) => c.args.text === '1')).toHaveLength(1);
   });
 
-  it('times out with a readable error listing the recorded calls', async () => {
+  it('times out with a readable error listing the recorded calls', async ({ fake, client }) => {
     await client.auth.test();
     const err = await rejectionOf(fake.waitFor((c) => c.method === 'views.open', { timeoutMs: 50 }));
     expect((err as Error).message).toMatch(/timed out after 50 ms: wanted 1 matching call\(s\), got 0/);
     expect((err as Error).message).toContain('1. auth.test → 200 ok');
-  });
-});
-
-describe('waitUntil', () => {
-  it('polls until the condition holds and returns its value', async () => {
-    let n = 0;
-    const value = await waitUntil(
-      () => {
-        n += 1;
-        return n >= 3 ? { n } : undefined;
-      },
-      { intervalMs: 1 },
-    );
-    expect(value).toEqual({ n: 3 });
-  });
-
-  it('fails with the message, the last value and the last error', async () => {
-    const err = await rejectionOf(waitUntil(() => false, { timeoutMs: 30, message: 'never true' }));
-    expect((err as Error).message).toMatch(/timed out after 30 ms.*never true/);
-    expect((err as Error).message).toContain('last value: false');
-    const thrown = await rejectionOf(
-      waitUntil(
-        () => {
-          throw new Error('boom');
-        },
-        { timeoutMs: 30 },
-      ),
-    );
-    expect((thrown as Error).message).toContain('last error: boom');
   });
 });

@@ -1,32 +1,22 @@
 /**
- * Signing and sending requests the way Slack sends them to the app (PROTOCOL.md sections 1 to 4).
- *
- * - The signature is `v0=` + hex HMAC-SHA256(secret, `v0:{ts}:{raw body}`), computed over the exact bytes sent.
- * - Slash commands and interactivity are `application/x-www-form-urlencoded` with NO charset. Bolt compares
- *   the content type as an exact string, so adding a charset makes it answer 400.
+ * Requests signed and encoded the way Slack sends them to the app, with the test workspace's defaults.
+ * The signing and the bodies are secsol's own (src/slack/request-signing.ts, shared with `npm run slack`);
+ * this adds the defaults the tests use and `sendSigned`, which reports what came back.
  */
-import { createHmac } from 'node:crypto';
+import {
+  SIGNATURE_HEADER,
+  SLASH_COMMAND_FIELDS,
+  type SlashCommandFields,
+  signedHeaders,
+  slashCommandBody as slackSlashCommandBody,
+  newTriggerId as slackTriggerId,
+} from '../../src/slack/request-signing.js';
 
-/** `v0=<lowercase hex HMAC-SHA256(secret, "v0:{timestampSec}:{body}")>`, as Slack signs requests. */
-export function signSlackRequest(body: string, timestampSec: number, secret: string): string {
-  if (!Number.isInteger(timestampSec)) {
-    throw new Error(
-      `signSlackRequest: timestampSec must be an integer number of seconds, got ${timestampSec}`,
-    );
-  }
-  const hmac = createHmac('sha256', secret);
-  hmac.update(`v0:${timestampSec}:${body}`, 'utf8');
-  return `v0=${hmac.digest('hex')}`;
-}
-
-let triggerCounter = 0;
-
-/** A fresh, unique trigger_id that looks like Slack's: `<digits>.<digits>.<32 hex>`. */
-export function newTriggerId(): string {
-  triggerCounter += 1;
-  const hex = `${Date.now().toString(16)}${triggerCounter.toString(16)}`.padStart(32, '0').slice(-32);
-  return `${Date.now()}${triggerCounter}.47445629121.${hex}`;
-}
+export {
+  interactivityBody,
+  newTriggerId,
+  signSlackRequest,
+} from '../../src/slack/request-signing.js';
 
 /**
  * The response_url used when a test gives none. It points at a local discard port, so an app that uses it
@@ -40,7 +30,7 @@ export const UNSET_RESPONSE_URL = 'http://127.0.0.1:9/response/unset';
  * A field explicitly set to `undefined` keeps its default.
  */
 export function slashCommandBody(fields: Partial<Record<string, string>> = {}): string {
-  const defaults: Record<string, string> = {
+  const defaults: SlashCommandFields = {
     token: 'verification-token-test',
     team_id: 'T0TEST',
     team_domain: 'secsol-test',
@@ -53,21 +43,16 @@ export function slashCommandBody(fields: Partial<Record<string, string>> = {}): 
     api_app_id: 'A0TEST',
     is_enterprise_install: 'false',
     response_url: UNSET_RESPONSE_URL,
-    trigger_id: newTriggerId(),
+    trigger_id: slackTriggerId(),
   };
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(defaults)) {
-    params.append(key, fields[key] ?? value);
-  }
+  const known = new Set<string>(SLASH_COMMAND_FIELDS);
+  const extra: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (!(key in defaults) && value !== undefined) params.append(key, value);
+    if (value === undefined) continue;
+    if (known.has(key)) defaults[key as keyof SlashCommandFields] = value;
+    else extra[key] = value;
   }
-  return params.toString();
-}
-
-/** Interactivity form body: the single field `payload=<URL-encoded JSON>`. */
-export function interactivityBody(payload: object): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return slackSlashCommandBody(defaults, extra);
 }
 
 export interface SendSignedOptions {
@@ -98,17 +83,18 @@ export async function sendSigned(
   body: string,
   opts: SendSignedOptions,
 ): Promise<SendSignedResult> {
-  const timestampSec = opts.timestampSec ?? Math.floor(Date.now() / 1000);
-  const signature = opts.signature ?? signSlackRequest(body, timestampSec, opts.secret);
+  const signed = signedHeaders(body, opts.secret, {
+    timestampSec: opts.timestampSec,
+    contentType: opts.contentType,
+  });
+  const headers = new Headers(signed);
+  if (opts.signature !== undefined) headers.set(SIGNATURE_HEADER, opts.signature);
+  // Header names are case-insensitive: an override replaces the computed header of the same name.
+  for (const [name, value] of Object.entries(opts.headers ?? {})) headers.set(name, value);
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: {
-      'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded',
-      'X-Slack-Request-Timestamp': String(timestampSec),
-      'X-Slack-Signature': signature,
-      ...opts.headers,
-    },
+    headers,
     body,
     redirect: 'manual',
   });

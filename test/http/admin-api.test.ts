@@ -3,54 +3,36 @@
  * delete solutions; enroll, decide and collect the token once; health, readiness and metrics.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  APPROVAL_CHANNEL,
-  call,
-  ENROLLMENT_KEY,
-  startApp,
-  type TestApp,
-} from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { describe, expect } from 'vitest';
+import type { Secsol } from '../harness/drivers.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { waitUntil } from '../harness/wait.js';
 
-let fake: FakeSlack;
-let app: TestApp;
+const it = secsolTest({ env: { SECSOL_EXPECTED_EVERY: '10m' } });
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '10m' } });
-});
-afterAll(async () => {
-  await app?.close();
-  await fake?.close();
-});
-
-const admin = (method: string, path: string, body?: unknown) =>
-  call(`${app.url}${path}`, method, { token: ADMIN_TOKEN, body });
-const enrollApi = (method: string, path: string, body?: unknown) =>
-  call(`${app.url}${path}`, method, { token: ENROLLMENT_KEY, body });
-const report = (id: string, token: string) =>
-  call(`${app.url}/api/v1/solutions/${id}/health`, 'POST', { token, body: { status: 'healthy' } });
-
-async function create(body: Record<string, unknown>): Promise<{ id: string; token: string }> {
-  const res = await admin('POST', '/api/v1/solutions', body);
+async function create(secsol: Secsol, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const res = await secsol.admin('POST', '/api/v1/solutions', body);
   expect(res.status).toBe(201);
   expect(Object.keys(res.body).sort()).toEqual(['id', 'token']);
   return res.body as { id: string; token: string };
 }
 
-async function enroll(name: string): Promise<string> {
-  const res = await enrollApi('POST', '/api/v1/enroll', { name, vendor: 'CrowdStrike', family: 'edr' });
+async function enroll(secsol: Secsol, name: string): Promise<string> {
+  const res = await secsol.enrollmentApi('POST', '/api/v1/enroll', {
+    name,
+    vendor: 'CrowdStrike',
+    family: 'edr',
+  });
   expect(res.status).toBe(202);
   expect(res.body).toEqual({ enrollmentId: expect.stringMatching(/^enr-/), status: 'pending' });
   return res.body.enrollmentId as string;
 }
 
+const healthy = { status: 'healthy' };
+
 describe('creating a solution', () => {
-  it('answers 201 with its id and token, shown once, and stores its cadence', async () => {
-    const created = await create({
+  it('answers 201 with its id and token, shown once, and stores its cadence', async ({ secsol }) => {
+    const created = await create(secsol, {
       name: 'Azure WAF',
       vendor: 'Microsoft',
       family: 'waf',
@@ -63,7 +45,7 @@ describe('creating a solution', () => {
     expect(created.id).toBe('azure-waf');
     expect(created.token).toMatch(/^secsol_/);
 
-    const got = await admin('GET', `/api/v1/solutions/${created.id}`);
+    const got = await secsol.admin('GET', `/api/v1/solutions/${created.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({
       id: 'azure-waf',
@@ -81,20 +63,20 @@ describe('creating a solution', () => {
     expect(got.body.tokenHash).toBeUndefined();
 
     // The same name again gets its own id.
-    const twin = await create({ name: 'Azure WAF', vendor: 'Microsoft' });
+    const twin = await create(secsol, { name: 'Azure WAF', vendor: 'Microsoft' });
     expect(twin.id).not.toBe(created.id);
     expect(twin.id).toMatch(/^azure-waf-/);
   });
 
-  it.each([
+  it.for([
     ['a bad duration', { expectedEvery: 'soon' }, 'expectedEvery'],
     ['a zero grace', { grace: '0s' }, 'grace'],
     ['a non-http console URL', { consoleUrl: 'javascript:alert(1)' }, 'consoleUrl'],
     ['a bad channel id', { alertChannel: '#general' }, 'alertChannel'],
     ['an unknown family', { family: 'antivirus' }, 'family'],
     ['an unknown field', { lifecycle: 'connected' }, '(body)'],
-  ])('refuses %s with 400 and the field path', async (_name, extra, path) => {
-    const res = await admin('POST', '/api/v1/solutions', { name: 'Refused', vendor: 'X', ...extra });
+  ] as const)('refuses %s with 400 and the field path', async ([, extra, path], { secsol }) => {
+    const res = await secsol.admin('POST', '/api/v1/solutions', { name: 'Refused', vendor: 'X', ...extra });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('secsol_invalid_request');
     expect(res.body.issues).toContainEqual(expect.objectContaining({ path }));
@@ -102,17 +84,14 @@ describe('creating a solution', () => {
 });
 
 describe('listing and inspecting solutions', () => {
-  it('lists every solution, connected and discovered, with its state and timing', async () => {
-    const connected = await create({ name: 'List Connected', vendor: 'Palo Alto', family: 'ngfw' });
-    expect((await report(connected.id, connected.token)).status).toBe(202);
-    const ev = await call(`${app.url}/api/v1/solutions/${connected.id}/events`, 'POST', {
-      token: connected.token,
-      body: { events: [{ severity: 'low', title: 'noise' }] },
-    });
+  it('lists every solution, connected and discovered, with its state and timing', async ({ secsol }) => {
+    const connected = await create(secsol, { name: 'List Connected', vendor: 'Palo Alto', family: 'ngfw' });
+    expect((await secsol.postHealth(connected, healthy)).status).toBe(202);
+    const ev = await secsol.postEvents(connected, { events: [{ severity: 'low', title: 'noise' }] });
     expect(ev.status).toBe(202);
-    await enroll('List Discovered');
+    await enroll(secsol, 'List Discovered');
 
-    const res = await admin('GET', '/api/v1/solutions');
+    const res = await secsol.admin('GET', '/api/v1/solutions');
     expect(res.status).toBe(200);
     const list = res.body.solutions as Record<string, unknown>[];
     for (const s of list) {
@@ -142,39 +121,42 @@ describe('listing and inspecting solutions', () => {
     expect(JSON.stringify(res.body)).not.toContain(connected.token);
   });
 
-  it('answers 404 for an unknown solution and 400 for an invalid id', async () => {
-    const missing = await admin('GET', '/api/v1/solutions/no-such-solution');
+  it('answers 404 for an unknown solution and 400 for an invalid id', async ({ secsol }) => {
+    const missing = await secsol.admin('GET', '/api/v1/solutions/no-such-solution');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ error: 'secsol_not_found', message: expect.any(String) });
-    const bad = await admin('GET', '/api/v1/solutions/Not_An_Id');
+    const bad = await secsol.admin('GET', '/api/v1/solutions/Not_An_Id');
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toContainEqual(expect.objectContaining({ path: 'id' }));
   });
 });
 
 describe('rotating and deleting', () => {
-  it('rotates the token: the old one is refused at once, the new one works', async () => {
-    const s = await create({ name: 'Rotate Me', vendor: 'Rapid7' });
-    expect((await report(s.id, s.token)).status).toBe(202);
-    const rotated = await admin('POST', `/api/v1/solutions/${s.id}/token`);
+  it('rotates the token: the old one is refused at once, the new one works', async ({ secsol }) => {
+    const s = await create(secsol, { name: 'Rotate Me', vendor: 'Rapid7' });
+    expect((await secsol.postHealth(s, healthy)).status).toBe(202);
+    const rotated = await secsol.admin('POST', `/api/v1/solutions/${s.id}/token`);
     expect(rotated.status).toBe(200);
     expect(rotated.body.token).toMatch(/^secsol_/);
     expect(rotated.body.token).not.toBe(s.token);
-    expect((await report(s.id, s.token)).status).toBe(401);
-    expect((await report(s.id, rotated.body.token)).status).toBe(202);
-    expect((await admin('POST', '/api/v1/solutions/no-such-solution/token')).status).toBe(404);
+    expect((await secsol.postHealth(s, healthy)).status).toBe(401);
+    expect((await secsol.postHealth({ id: s.id, token: rotated.body.token }, healthy)).status).toBe(202);
+    expect((await secsol.admin('POST', '/api/v1/solutions/no-such-solution/token')).status).toBe(404);
   });
 
-  it('deletes: 204, then 404, the token revoked and the solution gone from the list', async () => {
-    const s = await create({ name: 'Delete Me', vendor: 'Rapid7' });
-    expect((await report(s.id, s.token)).status).toBe(202);
-    const deleted = await admin('DELETE', `/api/v1/solutions/${s.id}`);
+  it('deletes: 204, then 404, the token revoked and the solution gone from the list', async ({
+    app,
+    secsol,
+  }) => {
+    const s = await create(secsol, { name: 'Delete Me', vendor: 'Rapid7' });
+    expect((await secsol.postHealth(s, healthy)).status).toBe(202);
+    const deleted = await secsol.admin('DELETE', `/api/v1/solutions/${s.id}`);
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
-    expect((await admin('GET', `/api/v1/solutions/${s.id}`)).status).toBe(404);
-    expect((await admin('DELETE', `/api/v1/solutions/${s.id}`)).status).toBe(404);
-    expect((await report(s.id, s.token)).status).toBe(401);
-    const list = (await admin('GET', '/api/v1/solutions')).body.solutions as { id: string }[];
+    expect((await secsol.admin('GET', `/api/v1/solutions/${s.id}`)).status).toBe(404);
+    expect((await secsol.admin('DELETE', `/api/v1/solutions/${s.id}`)).status).toBe(404);
+    expect((await secsol.postHealth(s, healthy)).status).toBe(401);
+    const list = (await secsol.admin('GET', '/api/v1/solutions')).body.solutions as { id: string }[];
     expect(list.map((x) => x.id)).not.toContain(s.id);
     const { redis, keys } = app.ctx;
     expect(await redis.zscore(keys.deadlines, s.id)).toBeNull();
@@ -183,61 +165,66 @@ describe('rotating and deleting', () => {
 });
 
 describe('enrollment', () => {
-  it('approve: posts the request, decides once, and hands the token out exactly once', async () => {
-    const enrollmentId = await enroll('Enroll Approve');
-    await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.args.channel === APPROVAL_CHANNEL &&
-        JSON.stringify(c.args.blocks).includes(enrollmentId),
-    );
-    expect((await enrollApi('GET', `/api/v1/enroll/${enrollmentId}`)).body).toEqual({ status: 'pending' });
-    const listed = (await admin('GET', '/api/v1/solutions')).body.solutions as {
+  it('approve: posts the request, decides once, and hands the token out exactly once', async ({ secsol }) => {
+    const enrollmentId = await enroll(secsol, 'Enroll Approve');
+    await secsol.approvalRequest(enrollmentId);
+    expect((await secsol.enrollmentApi('GET', `/api/v1/enroll/${enrollmentId}`)).body).toEqual({
+      status: 'pending',
+    });
+    const listed = (await secsol.admin('GET', '/api/v1/solutions')).body.solutions as {
       id: string;
       lifecycle: string;
     }[];
     expect(listed.find((s) => s.id === 'enroll-approve')?.lifecycle).toBe('discovered');
 
-    const approved = await admin('POST', `/api/v1/enroll/${enrollmentId}/approve`);
+    const approved = await secsol.admin('POST', `/api/v1/enroll/${enrollmentId}/approve`);
     expect(approved.status).toBe(200);
     expect(approved.body).toEqual({ status: 'approved' });
-    const again = await admin('POST', `/api/v1/enroll/${enrollmentId}/approve`);
+    const again = await secsol.admin('POST', `/api/v1/enroll/${enrollmentId}/approve`);
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('secsol_conflict');
-    expect((await admin('POST', `/api/v1/enroll/${enrollmentId}/deny`)).status).toBe(409);
+    expect((await secsol.admin('POST', `/api/v1/enroll/${enrollmentId}/deny`)).status).toBe(409);
 
-    const first = await enrollApi('GET', `/api/v1/enroll/${enrollmentId}`);
+    const first = await secsol.enrollmentApi('GET', `/api/v1/enroll/${enrollmentId}`);
     expect(first.body).toEqual({
       status: 'approved',
       solutionId: 'enroll-approve',
       token: expect.stringMatching(/^secsol_/),
     });
-    const second = await enrollApi('GET', `/api/v1/enroll/${enrollmentId}`);
+    const second = await secsol.enrollmentApi('GET', `/api/v1/enroll/${enrollmentId}`);
     expect(second.body).toEqual({ status: 'approved', solutionId: 'enroll-approve' });
-    expect((await report('enroll-approve', first.body.token)).status).toBe(202);
-    expect((await admin('GET', '/api/v1/solutions/enroll-approve')).body.lifecycle).toBe('connected');
+    expect((await secsol.postHealth({ id: 'enroll-approve', token: first.body.token }, healthy)).status).toBe(
+      202,
+    );
+    expect((await secsol.admin('GET', '/api/v1/solutions/enroll-approve')).body.lifecycle).toBe('connected');
   });
 
-  it('deny: decides once and never issues a token', async () => {
-    const enrollmentId = await enroll('Enroll Deny');
-    const denied = await admin('POST', `/api/v1/enroll/${enrollmentId}/deny`);
+  it('deny: decides once and never issues a token', async ({ secsol }) => {
+    const enrollmentId = await enroll(secsol, 'Enroll Deny');
+    const denied = await secsol.admin('POST', `/api/v1/enroll/${enrollmentId}/deny`);
     expect(denied.status).toBe(200);
     expect(denied.body).toEqual({ status: 'denied' });
-    expect((await admin('POST', `/api/v1/enroll/${enrollmentId}/approve`)).status).toBe(409);
-    expect((await enrollApi('GET', `/api/v1/enroll/${enrollmentId}`)).body).toEqual({ status: 'denied' });
-    expect((await admin('GET', '/api/v1/solutions/enroll-deny')).body.lifecycle).toBe('dismissed');
+    expect((await secsol.admin('POST', `/api/v1/enroll/${enrollmentId}/approve`)).status).toBe(409);
+    expect((await secsol.enrollmentApi('GET', `/api/v1/enroll/${enrollmentId}`)).body).toEqual({
+      status: 'denied',
+    });
+    expect((await secsol.admin('GET', '/api/v1/solutions/enroll-deny')).body.lifecycle).toBe('dismissed');
   });
 
-  it('answers 404 for an unknown or malformed enrollment id', async () => {
+  it('answers 404 for an unknown or malformed enrollment id', async ({ secsol }) => {
     for (const id of [`enr-${randomUUID()}`, 'enr-not-a-uuid', 'whatever']) {
-      expect((await admin('POST', `/api/v1/enroll/${id}/approve`)).status, id).toBe(404);
-      expect((await admin('POST', `/api/v1/enroll/${id}/deny`)).status, id).toBe(404);
-      expect((await enrollApi('GET', `/api/v1/enroll/${id}`)).status, id).toBe(404);
+      expect((await secsol.admin('POST', `/api/v1/enroll/${id}/approve`)).status, id).toBe(404);
+      expect((await secsol.admin('POST', `/api/v1/enroll/${id}/deny`)).status, id).toBe(404);
+      expect((await secsol.enrollmentApi('GET', `/api/v1/enroll/${id}`)).status, id).toBe(404);
     }
   });
 
-  it('validates the enrollment body', async () => {
-    const res = await enrollApi('POST', '/api/v1/enroll', { name: '', vendor: 'X', approved: true });
+  it('validates the enrollment body', async ({ secsol }) => {
+    const res = await secsol.enrollmentApi('POST', '/api/v1/enroll', {
+      name: '',
+      vendor: 'X',
+      approved: true,
+    });
     expect(res.status).toBe(400);
     const paths = (res.body.issues as { path: string }[]).map((i) => i.path).sort();
     expect(paths).toEqual(['(body)', 'name']);
@@ -245,13 +232,13 @@ describe('enrollment', () => {
 });
 
 describe('the probes', () => {
-  it('/healthz answers 200, /readyz answers 200 once the worker has ticked', async () => {
-    const healthz = await call(`${app.url}/healthz`, 'GET');
+  it('/healthz answers 200, /readyz answers 200 once the worker has ticked', async ({ secsol }) => {
+    const healthz = await secsol.api('GET', '/healthz');
     expect(healthz.status).toBe(200);
     expect(healthz.body).toEqual({ status: 'ok' });
     const ready = await waitUntil(
       async () => {
-        const res = await call(`${app.url}/readyz`, 'GET');
+        const res = await secsol.api('GET', '/readyz');
         return res.status === 200 ? res : null;
       },
       { message: '/readyz answers 200' },
@@ -259,8 +246,8 @@ describe('the probes', () => {
     expect(ready.body).toMatchObject({ status: 'ready', checks: { redis: 'ok', evaluation: 'ok' } });
   });
 
-  it('/metrics is Prometheus text with the outbox and request counters', async () => {
-    const res = await call(`${app.url}/metrics`, 'GET');
+  it('/metrics is Prometheus text with the outbox and request counters', async ({ secsol }) => {
+    const res = await secsol.api('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/^# HELP secsol_outbox_items /m);
@@ -270,14 +257,16 @@ describe('the probes', () => {
     expect(res.text).toMatch(/^secsol_http_requests_total\{route="\/healthz",status="200"\} \d+$/m);
   });
 
-  it('answers an unknown route with a 404 and a wrong method with a 405, in the error shape', async () => {
+  it('answers an unknown route with a 404 and a wrong method with a 405, in the error shape', async ({
+    secsol,
+  }) => {
     for (const [method, path, status, error] of [
       ['GET', '/nope', 404, 'secsol_not_found'],
       ['GET', '/api/v1', 404, 'secsol_not_found'],
       ['PUT', '/api/v1/solutions', 405, 'secsol_method_not_allowed'],
       ['GET', '/api/v1/solutions/x/health', 405, 'secsol_method_not_allowed'],
     ] as const) {
-      const res = await call(`${app.url}${path}`, method, { token: ADMIN_TOKEN });
+      const res = await secsol.admin(method, path);
       expect(res.status, `${method} ${path}`).toBe(status);
       expect(res.body).toEqual({ error, message: expect.any(String) });
     }

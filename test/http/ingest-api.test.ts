@@ -3,57 +3,30 @@
  * and security events through the real HTTP endpoint, validated strictly, deduplicated, bounded in size.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { API_BODY_LIMIT } from '../../src/http/body.js';
-import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack, type SlackCall } from '../harness/fake-slack.js';
+import { ALERT_CHANNEL, type TestApp } from '../harness/app.js';
+import type { Secsol, SolutionRef } from '../harness/drivers.js';
+import type { SlackCall } from '../harness/fake-slack.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { keysOf } from '../harness/redis.js';
 import { waitUntil } from '../harness/wait.js';
+import { storedState } from './stored-state.js';
 
-let fake: FakeSlack;
-let app: TestApp;
+// Every cadence long enough that no solution goes stale while a test looks at it.
+const it = secsolTest({ env: { SECSOL_EVENT_MIN_SEVERITY: 'high', SECSOL_EXPECTED_EVERY: '10m' } });
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  // Every cadence long enough that no solution goes stale while a test looks at it.
-  app = await startApp(fake, { env: { SECSOL_EVENT_MIN_SEVERITY: 'high', SECSOL_EXPECTED_EVERY: '10m' } });
-});
-afterAll(async () => {
-  await app?.close();
-  await fake?.close();
-});
-
-async function createSolution(name: string): Promise<{ id: string; token: string }> {
-  const res = await call(`${app.url}/api/v1/solutions`, 'POST', {
-    token: ADMIN_TOKEN,
-    body: { name, vendor: 'Rapid7' },
-  });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; token: string };
-}
-
-const health = (s: { id: string; token: string }, body: unknown) =>
-  call(`${app.url}/api/v1/solutions/${s.id}/health`, 'POST', { token: s.token, body });
-const events = (s: { id: string; token: string }, body: unknown) =>
-  call(`${app.url}/api/v1/solutions/${s.id}/events`, 'POST', { token: s.token, body });
-const healthRaw = (s: { id: string; token: string }, raw: string, contentType?: string) =>
-  call(`${app.url}/api/v1/solutions/${s.id}/health`, 'POST', { token: s.token, raw, contentType });
+const createSolution = (secsol: Secsol, name: string) => secsol.createSolution(name, { vendor: 'Rapid7' });
+const healthRaw = (secsol: Secsol, s: SolutionRef, raw: string, contentType?: string) =>
+  secsol.api('POST', `/api/v1/solutions/${s.id}/health`, { token: s.token, raw, contentType });
 
 const eventBatchPosts = (id: string) => (c: SlackCall) => {
   const meta = c.args.metadata as { event_payload?: { delivery_id?: string } } | undefined;
   return c.method === 'chat.postMessage' && String(meta?.event_payload?.delivery_id).startsWith(`evb-${id}-`);
 };
 
-/** What a failed request may change: the solution's hash, its deadline and its history. */
-async function snapshot(id: string) {
-  const { redis, keys } = app.ctx;
-  return {
-    solution: await redis.hgetall(keys.solution(id)),
-    deadline: await redis.zscore(keys.deadlines, id),
-    history: await redis.lrange(keys.healthHistory(id), 0, -1),
-    events: await redis.lrange(keys.events(id), 0, -1),
-  };
-}
+/** What a failed request must not change. */
+const snapshot = (app: TestApp, id: string) => storedState(app, id, 'events');
 
 const ECHO = 'ECHO-MARKER-7f3a';
 
@@ -62,30 +35,38 @@ function event(extra: Record<string, unknown> = {}) {
 }
 
 describe('when a solution reports its health', () => {
-  it('answers 202 and records the report', async () => {
-    const s = await createSolution('Health Basic');
-    const res = await health(s, { status: 'healthy', message: 'all good', details: { agents: 3 } });
+  it('answers 202 and records the report', async ({ secsol }) => {
+    const s = await createSolution(secsol, 'Health Basic');
+    const res = await secsol.postHealth(s, {
+      status: 'healthy',
+      message: 'all good',
+      details: { agents: 3 },
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: true, current: true });
-    const detail = await call(`${app.url}/api/v1/solutions/${s.id}`, 'GET', { token: ADMIN_TOKEN });
+    const detail = await secsol.admin('GET', `/api/v1/solutions/${s.id}`);
     expect(detail.body.state).toBe('healthy');
     expect(detail.body.lastHealthStatus).toBe('healthy');
   });
 });
 
 describe('when security events arrive', () => {
-  it('answers 202 with the accepted and duplicate counts, storing an id seen twice only once', async () => {
-    const s = await createSolution('Events Dedup');
-    const first = await events(s, { events: [event({ id: 'evt-1' })] });
+  it('answers 202 with the accepted and duplicate counts, storing an id seen twice only once', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
+    const s = await createSolution(secsol, 'Events Dedup');
+    const first = await secsol.postEvents(s, { events: [event({ id: 'evt-1' })] });
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ accepted: 1, duplicates: 0 });
 
-    const again = await events(s, { events: [event({ id: 'evt-1' })] });
+    const again = await secsol.postEvents(s, { events: [event({ id: 'evt-1' })] });
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ accepted: 0, duplicates: 1 });
 
     // The same id twice within one request counts once too.
-    const inOne = await events(s, { events: [event({ id: 'evt-2' }), event({ id: 'evt-2' })] });
+    const inOne = await secsol.postEvents(s, { events: [event({ id: 'evt-2' }), event({ id: 'evt-2' })] });
     expect(inOne.body).toEqual({ accepted: 1, duplicates: 1 });
 
     expect(await app.ctx.redis.llen(app.ctx.keys.events(s.id))).toBe(2);
@@ -100,9 +81,9 @@ describe('when security events arrive', () => {
     expect(JSON.stringify(posts[0]?.args.blocks)).toContain('evt-1');
   });
 
-  it('posts nothing for events below SECSOL_EVENT_MIN_SEVERITY', async () => {
-    const s = await createSolution('Events Low');
-    const res = await events(s, {
+  it('posts nothing for events below SECSOL_EVENT_MIN_SEVERITY', async ({ app, secsol }) => {
+    const s = await createSolution(secsol, 'Events Low');
+    const res = await secsol.postEvents(s, {
       events: [event({ severity: 'medium' }), event({ severity: 'low', title: 'other' })],
     });
     expect(res.status).toBe(202);
@@ -114,16 +95,16 @@ describe('when security events arrive', () => {
     expect(outbox.filter((item) => item.startsWith(`evb-${s.id}-`))).toEqual([]);
   });
 
-  it('accepts 1 and 500 events, refuses 0 and 501 with the field path', async () => {
-    const s = await createSolution('Events Bounds');
-    expect((await events(s, { events: [event({ severity: 'low' })] })).status).toBe(202);
+  it('accepts 1 and 500 events, refuses 0 and 501 with the field path', async ({ secsol }) => {
+    const s = await createSolution(secsol, 'Events Bounds');
+    expect((await secsol.postEvents(s, { events: [event({ severity: 'low' })] })).status).toBe(202);
     const many = Array.from({ length: 500 }, (_, i) => event({ id: `bulk-${i}`, severity: 'low' }));
-    const ok = await events(s, { events: many });
+    const ok = await secsol.postEvents(s, { events: many });
     expect(ok.status).toBe(202);
     expect(ok.body).toEqual({ accepted: 500, duplicates: 0 });
 
     for (const list of [[], [...many, event({ id: 'bulk-500', severity: 'low' })]]) {
-      const res = await events(s, { events: list });
+      const res = await secsol.postEvents(s, { events: list });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('secsol_invalid_request');
       expect(res.body.issues).toContainEqual(expect.objectContaining({ path: 'events' }));
@@ -132,10 +113,10 @@ describe('when security events arrive', () => {
 });
 
 describe('when the body does not follow the schema', () => {
-  it('refuses unknown keys (approved, solutionId, callbackUrl) and names them', async () => {
-    const s = await createSolution('Strict Keys');
-    const before = await snapshot(s.id);
-    const res = await health(s, {
+  it('refuses unknown keys (approved, solutionId, callbackUrl) and names them', async ({ app, secsol }) => {
+    const s = await createSolution(secsol, 'Strict Keys');
+    const before = await snapshot(app, s.id);
+    const res = await secsol.postHealth(s, {
       status: 'healthy',
       approved: true,
       solutionId: 'someone-else',
@@ -151,17 +132,17 @@ describe('when the body does not follow the schema', () => {
     expect(unknown?.message).toContain('callbackUrl');
     expect(res.text).not.toContain('127.0.0.1');
 
-    const inEvent = await events(s, { events: [event({ approved: true })] });
+    const inEvent = await secsol.postEvents(s, { events: [event({ approved: true })] });
     expect(inEvent.status).toBe(400);
     // Unknown names are the client's text: listed, but shortened.
-    const long = await health(s, { status: 'healthy', [ECHO.repeat(30)]: 1 });
+    const long = await secsol.postHealth(s, { status: 'healthy', [ECHO.repeat(30)]: 1 });
     expect(long.status).toBe(400);
     expect(long.text).not.toContain(ECHO.repeat(3));
     expect(inEvent.body.issues).toContainEqual({ path: 'events.0', message: 'unknown field(s): approved' });
-    expect(await snapshot(s.id)).toEqual(before);
+    expect(await snapshot(app, s.id)).toEqual(before);
   });
 
-  it.each([
+  it.for([
     ['a message over 2000 characters', { status: 'healthy', message: ECHO.repeat(200) }, 'message'],
     ['observedAt that is not ISO 8601', { status: 'healthy', observedAt: `yesterday ${ECHO}` }, 'observedAt'],
     ['observedAt as an epoch number', { status: 'healthy', observedAt: 1_700_000_000_000 }, 'observedAt'],
@@ -173,22 +154,28 @@ describe('when the body does not follow the schema', () => {
       'details',
     ],
     ['no body fields at all', {}, 'status'],
-  ])('refuses %s with 400, the field path, and no echo of the input', async (_name, body, path) => {
-    const s = await createSolution(`Schema ${path}`);
-    const before = await snapshot(s.id);
-    const res = await health(s, body);
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: 'secsol_invalid_request', message: expect.any(String) });
-    const paths = (res.body.issues as { path: string }[]).map((i) => i.path);
-    expect(paths.some((p) => p === path || p.startsWith(`${path}.`))).toBe(true);
-    expect(res.text).not.toContain(ECHO);
-    expect(res.text).not.toContain('yesterday');
-    expect(await snapshot(s.id)).toEqual(before);
-  });
+  ] as const)(
+    'refuses %s with 400, the field path, and no echo of the input',
+    async ([, body, path], { app, secsol }) => {
+      const s = await createSolution(secsol, `Schema ${path}`);
+      const before = await snapshot(app, s.id);
+      const res = await secsol.postHealth(s, body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'secsol_invalid_request', message: expect.any(String) });
+      const paths = (res.body.issues as { path: string }[]).map((i) => i.path);
+      expect(paths.some((p) => p === path || p.startsWith(`${path}.`))).toBe(true);
+      expect(res.text).not.toContain(ECHO);
+      expect(res.text).not.toContain('yesterday');
+      expect(await snapshot(app, s.id)).toEqual(before);
+    },
+  );
 
-  it('refuses an event title over 500 characters and a bad event id, with their paths', async () => {
-    const s = await createSolution('Schema Events');
-    const res = await events(s, {
+  it('refuses an event title over 500 characters and a bad event id, with their paths', async ({
+    app,
+    secsol,
+  }) => {
+    const s = await createSolution(secsol, 'Schema Events');
+    const res = await secsol.postEvents(s, {
       events: [event({ id: 'fine' }), event({ title: ECHO.repeat(40), id: `bad id ${ECHO}` })],
     });
     expect(res.status).toBe(400);
@@ -198,24 +185,24 @@ describe('when the body does not follow the schema', () => {
     expect(await app.ctx.redis.llen(app.ctx.keys.events(s.id))).toBe(0);
   });
 
-  it('refuses details nested 60 levels deep', async () => {
-    const s = await createSolution('Deep Nesting');
+  it('refuses details nested 60 levels deep', async ({ secsol }) => {
+    const s = await createSolution(secsol, 'Deep Nesting');
     let details: Record<string, unknown> = { leaf: ECHO };
     for (let i = 0; i < 60; i++) details = { nested: details };
-    const res = await health(s, { status: 'healthy', details });
+    const res = await secsol.postHealth(s, { status: 'healthy', details });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('secsol_invalid_request');
     expect(res.text).not.toContain(ECHO);
   });
 
-  it('refuses malformed JSON with 400 and text/plain with 415', async () => {
-    const s = await createSolution('Bad Json');
-    const broken = await healthRaw(s, `{"status": "healthy", "message": "${ECHO}"`);
+  it('refuses malformed JSON with 400 and text/plain with 415', async ({ app, secsol }) => {
+    const s = await createSolution(secsol, 'Bad Json');
+    const broken = await healthRaw(secsol, s, `{"status": "healthy", "message": "${ECHO}"`);
     expect(broken.status).toBe(400);
     expect(broken.body).toEqual({ error: 'secsol_invalid_request', message: expect.any(String) });
     expect(broken.text).not.toContain(ECHO);
 
-    const plain = await healthRaw(s, JSON.stringify({ status: 'healthy' }), 'text/plain');
+    const plain = await healthRaw(secsol, s, JSON.stringify({ status: 'healthy' }), 'text/plain');
     expect(plain.status).toBe(415);
     expect(plain.body.error).toBe('secsol_unsupported_media_type');
     expect(await app.ctx.redis.llen(app.ctx.keys.healthHistory(s.id))).toBe(0);
@@ -223,30 +210,33 @@ describe('when the body does not follow the schema', () => {
 });
 
 describe('when the reported time is skewed', () => {
-  it('refuses observedAt 10 minutes in the future and leaves the deadline and state alone', async () => {
-    const s = await createSolution('Future Time');
-    expect((await health(s, { status: 'healthy' })).status).toBe(202);
-    const before = await snapshot(s.id);
-    const res = await health(s, {
+  it('refuses observedAt 10 minutes in the future and leaves the deadline and state alone', async ({
+    app,
+    secsol,
+  }) => {
+    const s = await createSolution(secsol, 'Future Time');
+    expect((await secsol.postHealth(s, { status: 'healthy' })).status).toBe(202);
+    const before = await snapshot(app, s.id);
+    const res = await secsol.postHealth(s, {
       status: 'unhealthy',
       observedAt: new Date(Date.now() + 10 * 60_000).toISOString(),
     });
     expect(res.status).toBe(400);
     expect(res.body.issues).toContainEqual(expect.objectContaining({ path: 'observedAt' }));
-    expect(await snapshot(s.id)).toEqual(before);
+    expect(await snapshot(app, s.id)).toEqual(before);
   });
 
-  it('keeps an older report in history without letting it change the status', async () => {
-    const s = await createSolution('Out Of Order');
+  it('keeps an older report in history without letting it change the status', async ({ app, secsol }) => {
+    const s = await createSolution(secsol, 'Out Of Order');
     const t2 = new Date(Date.now() - 60_000).toISOString();
     const t1 = new Date(Date.now() - 120_000).toISOString();
-    const newer = await health(s, { status: 'unhealthy', message: 'disk full', observedAt: t2 });
+    const newer = await secsol.postHealth(s, { status: 'unhealthy', message: 'disk full', observedAt: t2 });
     expect(newer.body).toEqual({ accepted: true, current: true });
-    const older = await health(s, { status: 'healthy', observedAt: t1 });
+    const older = await secsol.postHealth(s, { status: 'healthy', observedAt: t1 });
     expect(older.status).toBe(202);
     expect(older.body).toEqual({ accepted: true, current: false });
 
-    const detail = await call(`${app.url}/api/v1/solutions/${s.id}`, 'GET', { token: ADMIN_TOKEN });
+    const detail = await secsol.admin('GET', `/api/v1/solutions/${s.id}`);
     expect(detail.body.lastHealthStatus).toBe('unhealthy');
     expect(detail.body.state).toBe('unhealthy');
     const history = (await app.ctx.redis.lrange(app.ctx.keys.healthHistory(s.id), 0, -1)).map(
@@ -261,6 +251,7 @@ describe('when the reported time is skewed', () => {
 
 /** A POST written by hand, to control the headers and the bytes actually sent. */
 function rawPost(
+  app: TestApp,
   path: string,
   headers: Record<string, string | number>,
   send: (write: (chunk: Buffer) => boolean, end: () => void, closed: () => boolean) => Promise<void>,
@@ -314,10 +305,11 @@ function rawPost(
 const pace = () => new Promise<void>((r) => setTimeout(r, 1));
 
 describe('when the body is too large', () => {
-  it('answers 413 to limit + 1 bytes and closes the connection', async () => {
-    const s = await createSolution('Big Body');
+  it('answers 413 to limit + 1 bytes and closes the connection', async ({ app, secsol }) => {
+    const s = await createSolution(secsol, 'Big Body');
     const body = Buffer.alloc(API_BODY_LIMIT + 1, 0x20);
     const res = await rawPost(
+      app,
       `/api/v1/solutions/${s.id}/health`,
       {
         authorization: `Bearer ${s.token}`,
@@ -335,11 +327,15 @@ describe('when the body is too large', () => {
     await waitUntil(res.closed, { timeoutMs: 2000, message: 'the server closes the connection' });
   });
 
-  it('counts the bytes actually received when no length is declared, and answers before the upload ends', async () => {
-    const s = await createSolution('Chunked Body');
+  it('counts the bytes actually received when no length is declared, and answers before the upload ends', async ({
+    app,
+    secsol,
+  }) => {
+    const s = await createSolution(secsol, 'Chunked Body');
     const total = 4 * 1024 * 1024;
     const chunk = Buffer.alloc(16 * 1024, 0x20);
     const upload = rawPost(
+      app,
       `/api/v1/solutions/${s.id}/health`,
       {
         authorization: `Bearer ${s.token}`,
@@ -355,9 +351,9 @@ describe('when the body is too large', () => {
       },
     );
     // The API keeps answering others while the oversized upload is in progress.
-    const other = await createSolution('Concurrent');
+    const other = await createSolution(secsol, 'Concurrent');
     const started = Date.now();
-    expect((await health(other, { status: 'healthy' })).status).toBe(202);
+    expect((await secsol.postHealth(other, { status: 'healthy' })).status).toBe(202);
     expect(Date.now() - started).toBeLessThan(1000);
 
     const res = await upload;
@@ -367,12 +363,16 @@ describe('when the body is too large', () => {
     expect(await app.ctx.redis.llen(app.ctx.keys.healthHistory(s.id))).toBe(0);
   });
 
-  it('never takes more than the declared Content-Length as the body when a client sends more', async () => {
-    const s = await createSolution('Lying Length');
+  it('never takes more than the declared Content-Length as the body when a client sends more', async ({
+    app,
+    secsol,
+  }) => {
+    const s = await createSolution(secsol, 'Lying Length');
     // Claims 100 bytes, then streams 1 MiB: only the declared bytes are the body (not valid JSON on
     // their own), the rest is not a valid next request, and the connection is dropped.
     const body = Buffer.from(`{"status":"healthy","message":"${'x'.repeat(1024 * 1024)}"}`);
     const res = await rawPost(
+      app,
       `/api/v1/solutions/${s.id}/health`,
       { authorization: `Bearer ${s.token}`, 'content-type': 'application/json', 'content-length': 100 },
       async (write, end, closed) => {
@@ -389,6 +389,6 @@ describe('when the body is too large', () => {
     await waitUntil(res.closed, { timeoutMs: 2000, message: 'the server closes the connection' });
     expect(await app.ctx.redis.llen(app.ctx.keys.healthHistory(s.id))).toBe(0);
     // The server is fine afterwards.
-    expect((await health(s, { status: 'healthy' })).status).toBe(202);
+    expect((await secsol.postHealth(s, { status: 'healthy' })).status).toBe(202);
   });
 });

@@ -3,48 +3,28 @@
  * gets exactly its limit through in one window and 429 with Retry-After for the rest, while another
  * token is not affected; the counters expire with their window.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, call, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { describe, expect } from 'vitest';
+import { secsolTest } from '../harness/fixtures.js';
 import { keysOf } from '../harness/redis.js';
 
 const LIMIT = 20;
 const WINDOW_MS = 60_000;
 
-let fake: FakeSlack;
-let app: TestApp;
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { env: { SECSOL_RATE_LIMIT: String(LIMIT), SECSOL_EXPECTED_EVERY: '10m' } });
-});
-afterAll(async () => {
-  await app?.close();
-  await fake?.close();
-});
-
-async function createSolution(name: string): Promise<{ id: string; token: string }> {
-  const res = await call(`${app.url}/api/v1/solutions`, 'POST', {
-    token: ADMIN_TOKEN,
-    body: { name, vendor: 'Imperva' },
-  });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; token: string };
-}
-
-const report = (s: { id: string; token: string }) =>
-  call(`${app.url}/api/v1/solutions/${s.id}/health`, 'POST', { token: s.token, body: { status: 'healthy' } });
+const it = secsolTest({ env: { SECSOL_RATE_LIMIT: String(LIMIT), SECSOL_EXPECTED_EVERY: '10m' } });
 
 describe('when a token sends a burst at twice its limit', () => {
-  it('accepts exactly the limit in one window, answers 429 with Retry-After to the rest, and spares other tokens', async () => {
-    const a = await createSolution('Burst A');
-    const b = await createSolution('Steady B');
+  it('accepts exactly the limit in one window, answers 429 with Retry-After to the rest, and spares other tokens', async ({
+    app,
+    secsol,
+  }) => {
+    const a = await secsol.createSolution('Burst A', { vendor: 'Imperva' });
+    const b = await secsol.createSolution('Steady B', { vendor: 'Imperva' });
     const windowAtStart = Math.floor(Date.now() / WINDOW_MS);
 
     // A bursts all at once while B sends one request at a time, as a well-behaved reporter does.
-    const burst = Promise.all(Array.from({ length: 2 * LIMIT }, () => report(a)));
+    const burst = Promise.all(Array.from({ length: 2 * LIMIT }, () => secsol.report(a, 'healthy')));
     const steady: number[] = [];
-    for (let i = 0; i < LIMIT / 2; i++) steady.push((await report(b)).status);
+    for (let i = 0; i < LIMIT / 2; i++) steady.push((await secsol.report(b, 'healthy')).status);
     const results = await burst;
     const sameWindow = Math.floor(Date.now() / WINDOW_MS) === windowAtStart;
 
@@ -63,15 +43,16 @@ describe('when a token sends a burst at twice its limit', () => {
     expect(steady.every((s) => s === 202)).toBe(true);
 
     // Once limited, A stays limited for the rest of the window; B still is not.
-    if (Math.floor(Date.now() / WINDOW_MS) === windowAtStart) expect((await report(a)).status).toBe(429);
-    expect((await report(b)).status).toBe(202);
+    if (Math.floor(Date.now() / WINDOW_MS) === windowAtStart)
+      expect((await secsol.report(a, 'healthy')).status).toBe(429);
+    expect((await secsol.report(b, 'healthy')).status).toBe(202);
 
     // Only accepted reports were stored.
     const stored = await app.ctx.redis.llen(app.ctx.keys.healthHistory(a.id));
     expect(stored).toBe(accepted.length);
   });
 
-  it('keeps its counters under keys that expire with the window', async () => {
+  it('keeps its counters under keys that expire with the window', async ({ app }) => {
     const counters = (await keysOf(app.ctx.redis, app.prefix)).filter((k) => k.includes(':rate:token:'));
     expect(counters.length).toBeGreaterThanOrEqual(2);
     for (const key of counters) {

@@ -3,26 +3,16 @@
  * (RELIABILITY 37). Every flip must be recorded once, the channel must get a handful of messages (a digest
  * and its edits), and the outbox must drain. Run: `npm run load`. Numbers: docs/benchmarks.md.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { solutionFields } from '../../src/storage/solution-record.js';
-import { ALERT_CHANNEL, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { ALERT_CHANNEL } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { waitUntil } from '../harness/wait.js';
 
 const N = Number(process.env.STORM_SOLUTIONS ?? 10_000);
-let fake: FakeSlack;
-let app: TestApp;
+const it = secsolTest({ env: { SECSOL_DIGEST_WINDOW: '60s' } });
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { env: { SECSOL_DIGEST_WINDOW: '60s' } });
-});
-afterAll(async () => {
-  await app.close();
-  await fake.close();
-});
-
-it(`records ${N} flips once and keeps the channel to a few messages`, async () => {
+it(`records ${N} flips once and keeps the channel to a few messages`, async ({ app, fake }) => {
   const { ctx } = app;
   const now = Date.now();
   // Healthy until their deadline, 0.5 s from now (every 2 s + grace 1 s in the test profile).

@@ -3,56 +3,28 @@
  * shuts down cleanly; bad configuration stops the process with one message naming every wrong variable.
  */
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALERT_CHANNEL,
-  type SecsolProcess,
-  spawnSecsol,
-  startApp,
-  type TestApp,
-  testEnv,
-} from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { describe, expect } from 'vitest';
+import { ALERT_CHANNEL, testEnv } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { freePort } from '../harness/private-redis.js';
 import { cleanupPrefix, testPrefix, testRedis } from '../harness/redis.js';
 import { waitUntil } from '../harness/wait.js';
-import { createSolution, makeIncident, solutionDetail } from '../worker/helpers.js';
 
-let fake: FakeSlack;
-let app: TestApp | undefined;
-const procs: SecsolProcess[] = [];
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    p.kill('SIGKILL');
-    await p.exited;
-  }
-  await app?.close();
-  app = undefined;
-  fake.reset();
-});
+const it = secsolTest({ worker: false });
 
 describe('when three workers share one Redis', () => {
-  it('alerts every flip exactly once', async () => {
-    app = await startApp(fake, {
-      worker: false,
-      env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_DIGEST_THRESHOLD: '50' },
-    });
-    const env = testEnv(fake, app.prefix, { SECSOL_EXPECTED_EVERY: '1m', SECSOL_DIGEST_THRESHOLD: '50' });
-    for (let i = 0; i < 3; i++) procs.push(spawnSecsol('worker-main', env));
+  it('alerts every flip exactly once', async ({ fake, startSecsol, spawnSecsol }) => {
+    const extra = { SECSOL_EXPECTED_EVERY: '1m', SECSOL_DIGEST_THRESHOLD: '50' };
+    const secsol = await startSecsol({ env: extra });
+    const { app } = secsol;
+    for (let i = 0; i < 3; i++) spawnSecsol('worker-main', testEnv(fake, app.prefix, extra));
     const solutions = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => createSolution(app as TestApp, `Multi ${i}`)),
+      Array.from({ length: 8 }, (_, i) => secsol.createSolution(`Multi ${i}`)),
     );
-    await Promise.all(solutions.map((s) => makeIncident(app as TestApp, s.id, s.token)));
+    await Promise.all(solutions.map((s) => secsol.startIncident(s)));
     await waitUntil(
       async () => {
-        const details = await Promise.all(solutions.map((s) => solutionDetail(app as TestApp, s.id)));
+        const details = await Promise.all(solutions.map((s) => secsol.solution(s.id)));
         return details.every((d) => d.flips[0]?.delivery === 'sent');
       },
       { timeoutMs: 20_000 },
@@ -71,13 +43,16 @@ describe('when three workers share one Redis', () => {
 });
 
 describe('when evaluation stops', () => {
-  it('fails readiness, and says so in the alert channel once a worker is back', async () => {
+  it('fails readiness, and says so in the alert channel once a worker is back', async ({
+    fake,
+    startSecsol,
+    spawnSecsol,
+  }) => {
     const extra = { SECSOL_HEARTBEAT_STALE: '2s' };
-    app = await startApp(fake, { worker: false, env: extra });
+    const { app } = await startSecsol({ env: extra });
     const env = testEnv(fake, app.prefix, extra);
     const first = spawnSecsol('worker-main', env);
-    procs.push(first);
-    const ready = async () => (await fetch(`${(app as TestApp).url}/readyz`)).status;
+    const ready = async () => (await fetch(`${app.url}/readyz`)).status;
     await waitUntil(async () => (await ready()) === 200, { timeoutMs: 10_000 });
 
     first.kill('SIGKILL');
@@ -86,7 +61,7 @@ describe('when evaluation stops', () => {
     const body = await (await fetch(`${app.url}/readyz`)).json();
     expect(JSON.stringify(body)).toContain('stale');
 
-    procs.push(spawnSecsol('worker-main', env));
+    spawnSecsol('worker-main', env);
     await waitUntil(async () => (await ready()) === 200, { timeoutMs: 10_000 });
     const [notice] = await fake.waitFor(
       (c) => c.method === 'chat.postMessage' && /evaluation had stopped/.test(String(c.args.text)),
@@ -97,11 +72,10 @@ describe('when evaluation stops', () => {
 });
 
 describe('when secsol receives SIGTERM', () => {
-  it('stops and exits 0', async () => {
+  it('stops and exits 0', async ({ fake, spawnSecsol }) => {
     const prefix = testPrefix('sigterm');
     const env = testEnv(fake, prefix, { PORT: String(await freePort()) });
     const p = spawnSecsol('main', env);
-    procs.push(p);
     const redis = testRedis();
     try {
       await waitUntil(
@@ -125,7 +99,7 @@ describe('when secsol receives SIGTERM', () => {
 });
 
 describe('when the configuration is wrong in several places', () => {
-  it('exits at once with one message naming every wrong variable and no secret', async () => {
+  it('exits at once with one message naming every wrong variable and no secret', async ({ spawnSecsol }) => {
     const p = spawnSecsol('main', {
       PORT: 'abc',
       SECSOL_GRACE: 'soon',

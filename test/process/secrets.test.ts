@@ -4,47 +4,23 @@
  * stored under its prefix contains the bot token, the signing secret, the API keys, an ingestion token
  * or a response URL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  call,
-  ENROLLMENT_KEY,
-  type SecsolProcess,
-  SIGNING_SECRET,
-  spawnSecsol,
-  testEnv,
-} from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { afterAll, describe, expect } from 'vitest';
+import { ADMIN_TOKEN, call, ENROLLMENT_KEY, SIGNING_SECRET, testEnv } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { freePort } from '../harness/private-redis.js';
 import { cleanupPrefix, keysOf, testPrefix, testRedis } from '../harness/redis.js';
 import { sendSigned, slashCommandBody } from '../harness/slack-signer.js';
 import { waitUntil } from '../harness/wait.js';
 
-let fake: FakeSlack;
-let proc: SecsolProcess;
+const it = secsolTest();
 const prefix = testPrefix('secrets');
-let url = '';
 const redis = testRedis();
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  proc = spawnSecsol(
-    'main',
-    testEnv(fake, prefix, { PORT: String(port), LOG_LEVEL: 'trace', SECSOL_EXPECTED_EVERY: '1m' }),
-  );
-  await waitUntil(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok, { timeoutMs: 10_000 });
-});
 afterAll(async () => {
-  proc.kill('SIGKILL');
-  await proc.exited;
   await cleanupPrefix(redis, prefix);
   redis.disconnect();
-  await fake.close();
 });
 
-/** Every string value stored under the prefix, whatever its Redis type. */
 async function storedValues(): Promise<string> {
   const parts: string[] = [];
   for (const key of await keysOf(redis, prefix)) {
@@ -60,7 +36,15 @@ async function storedValues(): Promise<string> {
 }
 
 describe('after a session that touches every secret', () => {
-  it('logs none of them and stores none of them', async () => {
+  it('logs none of them and stores none of them', async ({ fake, spawnSecsol }) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = spawnSecsol(
+      'main',
+      testEnv(fake, prefix, { PORT: String(port), LOG_LEVEL: 'trace', SECSOL_EXPECTED_EVERY: '1m' }),
+    );
+    await waitUntil(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok, { timeoutMs: 10_000 });
+
     const created = await call(`${url}/api/v1/solutions`, 'POST', {
       token: ADMIN_TOKEN,
       body: { name: 'Secret keeper', vendor: 'Vendor' },

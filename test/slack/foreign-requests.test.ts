@@ -5,23 +5,22 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { ACTION } from '../../src/slack/action-values.js';
-import { SIGNING_SECRET, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { SIGNING_SECRET } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
 import { sendSigned, slashCommandBody } from '../harness/slack-signer.js';
 import { waitUntil } from '../harness/wait.js';
-import { click, seedSolution } from './actions/payloads.js';
+import { seedSolution } from './actions/seed-solution.js';
 
-let fake: FakeSlack;
-let app: TestApp;
+const it = secsolTest({ worker: false, env: { SLACK_APP_ID: 'A0TEST' } });
+
+/** Any request a handler might send to a response_url that is not Slack's lands here. */
 let canary: Server;
 let canaryHits = 0;
 let canaryUrl = '';
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { worker: false, env: { SLACK_APP_ID: 'A0TEST' } });
+it.beforeAll(async ({ app }) => {
   canary = createServer((_req, res) => {
     canaryHits++;
     res.end('ok');
@@ -31,13 +30,11 @@ beforeAll(async () => {
   await seedSolution(app.ctx, { name: 'Canary target' });
 });
 afterAll(async () => {
-  await app.close();
-  await fake.close();
   await new Promise<void>((r) => canary.close(() => r()));
 });
 
 describe('when a signed slash command comes from another workspace', () => {
-  it('is acknowledged with nothing and reaches no handler', async () => {
+  it('is acknowledged with nothing and reaches no handler', async ({ app, fake }) => {
     const before = fake.calls.length;
     const res = await sendSigned(
       `${app.url}/slack/events`,
@@ -51,7 +48,7 @@ describe('when a signed slash command comes from another workspace', () => {
 });
 
 describe('when a signed slash command names no workspace, or another app', () => {
-  it('is acknowledged with nothing and reaches no handler', async () => {
+  it('is acknowledged with nothing and reaches no handler', async ({ app, fake }) => {
     for (const fields of [{ team_id: '' }, { api_app_id: 'A0OTHERAPP' }]) {
       const before = fake.calls.length;
       const res = await sendSigned(
@@ -74,8 +71,8 @@ describe('when a signed slash command names no workspace, or another app', () =>
 });
 
 describe('when a click comes from another workspace', () => {
-  it('changes nothing and answers nobody', async () => {
-    const res = await click(app, {
+  it('changes nothing and answers nobody', async ({ fake, secsol }) => {
+    const res = await secsol.click({
       actionId: ACTION.view,
       value: JSON.stringify({ s: 'canary-target' }),
       teamId: 'T0OTHER',
@@ -88,15 +85,11 @@ describe('when a click comes from another workspace', () => {
 });
 
 describe('when a signed payload carries a response_url that is not Slack', () => {
-  it('never calls it, from a slash command answered later or from a click', async () => {
+  it('never calls it, from a slash command answered later or from a click', async ({ app, fake, secsol }) => {
     // `alerts` answers through respond(); View answers ephemeral messages through respond().
-    const res = await sendSigned(
-      `${app.url}/slack/events`,
-      slashCommandBody({ text: 'alerts', response_url: canaryUrl }),
-      { secret: SIGNING_SECRET },
-    );
+    const res = await secsol.runCommand('/secsol alerts', { responseUrl: canaryUrl });
     expect(res.status).toBe(200);
-    await click(app, {
+    await secsol.click({
       actionId: ACTION.view,
       value: JSON.stringify({ s: 'canary-target' }),
       ephemeral: true,

@@ -8,8 +8,9 @@ import { ACTION } from '../../src/slack/action-values.js';
 import { call, startApp, type TestApp } from '../harness/app.js';
 import { FAKE_IDS, FakeSlack, type SlackCall } from '../harness/fake-slack.js';
 import { FakeSocketMode } from '../harness/fake-socket-mode.js';
+import { blockActionPayload } from '../harness/slack-requests.js';
 import { newTriggerId } from '../harness/slack-signer.js';
-import { blockActionPayload, seedSolution } from './actions/payloads.js';
+import { seedSolution } from './actions/seed-solution.js';
 
 let fake: FakeSlack;
 let socket: FakeSocketMode;

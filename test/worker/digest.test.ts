@@ -2,42 +2,34 @@
  * Storm control: when many solutions in one channel flip at once (an outage), the channel gets one
  * digest message that is edited as more flips arrive, not one message per solution.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_CHANNEL, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { describe, expect } from 'vitest';
+import { ALERT_CHANNEL } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
+import { topLevelPosts } from '../harness/slack-expectations.js';
 import { waitUntil } from '../harness/wait.js';
-import { createSolution, report, solutionDetail, topLevelPosts } from './helpers.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await app?.close();
-  fake.reset();
-});
+const it = secsolTest({ env: { SECSOL_DIGEST_THRESHOLD: '5', SECSOL_DIGEST_WINDOW: '30s' } });
 
 describe('when 30 solutions of one channel stop reporting at the same time', () => {
-  it('posts a digest instead of 30 messages, and every flip is delivered exactly once', async () => {
-    app = await startApp(fake, { env: { SECSOL_DIGEST_THRESHOLD: '5', SECSOL_DIGEST_WINDOW: '30s' } });
+  it('posts a digest instead of 30 messages, and every flip is delivered exactly once', async ({
+    fake,
+    secsol,
+  }) => {
     const solutions = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => createSolution(app, `Sensor ${String(i).padStart(2, '0')}`)),
+      Array.from({ length: 30 }, (_, i) => secsol.createSolution(`Sensor ${String(i).padStart(2, '0')}`)),
     );
-    await Promise.all(solutions.map((s) => report(app, s.id, s.token, 'healthy')));
+    await Promise.all(
+      solutions.map(async (s) => expect((await secsol.report(s, 'healthy')).status).toBe(202)),
+    );
     await waitUntil(async () => {
-      const states = await Promise.all(solutions.map(async (s) => (await solutionDetail(app, s.id)).state));
+      const states = await Promise.all(solutions.map((s) => secsol.stateOf(s.id)));
       return states.every((st) => st === 'healthy');
     });
 
     // All 30 go stale together (every 2 s + grace 1 s); each flip ends sent (alone) or digested.
     await waitUntil(
       async () => {
-        const details = await Promise.all(solutions.map((s) => solutionDetail(app, s.id)));
+        const details = await Promise.all(solutions.map((s) => secsol.solution(s.id)));
         return details.every((d) => ['sent', 'digested'].includes(d.flips[0]?.delivery ?? ''));
       },
       { timeoutMs: 20_000 },

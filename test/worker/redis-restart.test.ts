@@ -2,41 +2,32 @@
  * Redis restarts while alerts are queued (RELIABILITY 27): the worker reconnects by itself, the queued
  * alert is posted once, and evaluation ticks go on. Runs against a private, persistent redis-server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_CHANNEL, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
-import { PrivateRedis } from '../harness/private-redis.js';
+import { describe, expect } from 'vitest';
+import { ALERT_CHANNEL } from '../harness/app.js';
+import { privateRedisForFile, secsolTest } from '../harness/fixtures.js';
+import { topLevelPosts } from '../harness/slack-expectations.js';
 import { waitUntil } from '../harness/wait.js';
-import { createSolution, makeIncident, report, solutionDetail, topLevelPosts } from './helpers.js';
 
-let fake: FakeSlack;
-let redis: PrivateRedis;
-let app: TestApp;
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  redis = await PrivateRedis.start({ persistent: true });
-  app = await startApp(fake, {
-    env: {
-      REDIS_URL: redis.url,
-      SECSOL_EXPECTED_EVERY: '1m',
-      SECSOL_ALERT_BACKOFF: '1s',
-      SECSOL_ALERT_ATTEMPTS: '10',
-    },
-  });
-});
-afterAll(async () => {
-  await app?.close();
-  await redis?.stop();
-  await fake?.close();
-});
+const it = secsolTest().extend('redis', { scope: 'file' }, privateRedisForFile({ persistent: true }));
 
 describe('when Redis is killed and restarted while an alert waits for a retry', () => {
-  it('reconnects, posts the alert exactly once and keeps evaluating', async () => {
+  it('reconnects, posts the alert exactly once and keeps evaluating', async ({
+    fake,
+    startSecsol,
+    redis,
+  }) => {
+    const secsol = await startSecsol({
+      env: {
+        REDIS_URL: redis.url,
+        SECSOL_EXPECTED_EVERY: '1m',
+        SECSOL_ALERT_BACKOFF: '1s',
+        SECSOL_ALERT_ATTEMPTS: '10',
+      },
+    });
     // Slack fails for a while, so the alert sits in the queue as a delayed retry.
     fake.script('chat.postMessage', { status: 500 }, { status: 500 }, { status: 500 });
-    const s = await createSolution(app, 'Survives restart');
-    await makeIncident(app, s.id, s.token);
+    const s = await secsol.createSolution('Survives restart');
+    await secsol.startIncident(s);
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.status === 500);
 
     await redis.kill();
@@ -47,10 +38,10 @@ describe('when Redis is killed and restarted while an alert waits for a retry', 
       message: 'the queued alert is posted after the restart',
     });
     // Ticks go on: a recovery after the restart is judged and told in the incident's thread.
-    await report(app, s.id, s.token, 'healthy');
+    expect((await secsol.report(s, 'healthy')).status).toBe(202);
     await waitUntil(
       async () => {
-        const latest = (await solutionDetail(app, s.id)).flips[0];
+        const latest = (await secsol.solution(s.id)).flips[0];
         return latest?.to === 'healthy' && latest.delivery === 'sent';
       },
       { timeoutMs: 15_000 },

@@ -4,34 +4,27 @@
  * visible, not retried).
  */
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
-import { FakeSlack } from '../harness/fake-slack.js';
+import { describe, expect } from 'vitest';
+import { ALERT_CHANNEL } from '../harness/app.js';
+import { secsolTest } from '../harness/fixtures.js';
+import { deliveryIdOf, topLevelPosts } from '../harness/slack-expectations.js';
 import { waitUntil } from '../harness/wait.js';
-import { createSolution, deliveryIdOf, makeIncident, solutionDetail, topLevelPosts } from './helpers.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await app?.close();
-  fake.reset();
-});
+const it = secsolTest();
 
 const postsTo = topLevelPosts(ALERT_CHANNEL);
 
 describe('when Slack answers 429 with Retry-After', () => {
-  it('waits the Retry-After before calling again and posts each alert once', async () => {
-    app = await startApp(fake, { env: { SECSOL_DIGEST_THRESHOLD: '10', SECSOL_EXPECTED_EVERY: '1m' } });
+  it('waits the Retry-After before calling again and posts each alert once', async ({
+    fake,
+    startSecsol,
+  }) => {
+    const secsol = await startSecsol({ env: { SECSOL_DIGEST_THRESHOLD: '10', SECSOL_EXPECTED_EVERY: '1m' } });
     fake.script('chat.postMessage', { status: 429, retryAfter: 1 }, { status: 429, retryAfter: 1 });
-    const solutions = await Promise.all(['one', 'two', 'three'].map((n) => createSolution(app, `Rate ${n}`)));
-    await Promise.all(solutions.map((s) => makeIncident(app, s.id, s.token)));
+    const solutions = await Promise.all(
+      ['one', 'two', 'three'].map((n) => secsol.createSolution(`Rate ${n}`)),
+    );
+    await Promise.all(solutions.map((s) => secsol.startIncident(s)));
 
     await waitUntil(() => fake.calls.filter((c) => postsTo(c) && c.status === 200).length === 3, {
       timeoutMs: 15_000,
@@ -50,8 +43,8 @@ describe('when Slack answers 429 with Retry-After', () => {
 });
 
 describe('when Slack fails transiently (500, 503, reset, internal_error, timeout)', () => {
-  it('retries with growing backoff and posts the alert exactly once', async () => {
-    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_ALERT_ATTEMPTS: '8' } });
+  it('retries with growing backoff and posts the alert exactly once', async ({ fake, startSecsol }) => {
+    const secsol = await startSecsol({ env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_ALERT_ATTEMPTS: '8' } });
     fake.script(
       'chat.postMessage',
       { status: 500 },
@@ -59,8 +52,8 @@ describe('when Slack fails transiently (500, 503, reset, internal_error, timeout
       { reset: true },
       { ok: false, error: 'internal_error' },
     );
-    const s = await createSolution(app, 'Flaky transport');
-    await makeIncident(app, s.id, s.token);
+    const s = await secsol.createSolution('Flaky transport');
+    await secsol.startIncident(s);
     await waitUntil(
       () => fake.calls.some((c) => postsTo(c) && c.status === 200 && (c.response as { ok?: boolean }).ok),
       {
@@ -76,37 +69,43 @@ describe('when Slack fails transiently (500, 503, reset, internal_error, timeout
       if (i > 0) expect(gap).toBeGreaterThan(gaps[i - 1] as number);
     });
     expect(fake.messages(ALERT_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
-    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'sent');
+    await waitUntil(async () => (await secsol.solution(s.id)).flips[0]?.delivery === 'sent');
   });
 
-  it('gives up after the configured attempts, records the failure and shows it', async () => {
-    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_ALERT_ATTEMPTS: '3' } });
+  it('gives up after the configured attempts, records the failure and shows it', async ({
+    fake,
+    startSecsol,
+  }) => {
+    const secsol = await startSecsol({ env: { SECSOL_EXPECTED_EVERY: '1m', SECSOL_ALERT_ATTEMPTS: '3' } });
     fake.script('chat.postMessage', { status: 500 }, { status: 500 }, { status: 500 });
-    const s = await createSolution(app, 'Never delivered');
-    await makeIncident(app, s.id, s.token);
-    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'failed', {
+    const s = await secsol.createSolution('Never delivered');
+    await secsol.startIncident(s);
+    await waitUntil(async () => (await secsol.solution(s.id)).flips[0]?.delivery === 'failed', {
       timeoutMs: 15_000,
     });
     expect(fake.calls.filter(postsTo)).toHaveLength(3);
-    const metrics = await call(`${app.url}/metrics`, 'GET');
+    const metrics = await secsol.api('GET', '/metrics');
     expect(metrics.text).toMatch(/secsol_delivery_errors 1/);
   });
 });
 
 describe('when Slack refuses for good (channel_not_found, not_in_channel, invalid_auth)', () => {
-  it.each(['channel_not_found', 'not_in_channel', 'invalid_auth'])(
+  it.for(['channel_not_found', 'not_in_channel', 'invalid_auth'])(
     'makes one call for %s, records it, and does not retry',
-    async (error) => {
-      app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m' } });
+    async (error, { fake, startSecsol }) => {
+      const secsol = await startSecsol({ env: { SECSOL_EXPECTED_EVERY: '1m' } });
       fake.script('chat.postMessage', { ok: false, error });
-      const s = await createSolution(app, `Refused ${error}`);
-      await makeIncident(app, s.id, s.token);
-      await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'failed');
-      const queue = new Queue('deliver', { connection: app.ctx.redis, prefix: app.ctx.keys.bullPrefix });
+      const s = await secsol.createSolution(`Refused ${error}`);
+      await secsol.startIncident(s);
+      await waitUntil(async () => (await secsol.solution(s.id)).flips[0]?.delivery === 'failed');
+      const queue = new Queue('deliver', {
+        connection: secsol.app.ctx.redis,
+        prefix: secsol.app.ctx.keys.bullPrefix,
+      });
       await waitUntil(async () => (await queue.getJobCounts('failed')).failed === 1);
       await queue.close();
       expect(fake.calls.filter(postsTo)).toHaveLength(1);
-      const errors = await app.ctx.redis.lrange(app.ctx.keys.deliveryErrors, 0, -1);
+      const errors = await secsol.app.ctx.redis.lrange(secsol.app.ctx.keys.deliveryErrors, 0, -1);
       expect(errors.join()).toContain(error);
       expect(errors.join()).not.toContain('xoxb-');
     },
@@ -114,31 +113,27 @@ describe('when Slack refuses for good (channel_not_found, not_in_channel, invali
 });
 
 describe('when an operator fixes the cause of a permanent failure', () => {
-  it('lists the failure and sends it again, once, on request', async () => {
-    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '1m' } });
+  it('lists the failure and sends it again, once, on request', async ({ fake, startSecsol }) => {
+    const secsol = await startSecsol({ env: { SECSOL_EXPECTED_EVERY: '1m' } });
     fake.script('chat.postMessage', { ok: false, error: 'not_in_channel' });
-    const s = await createSolution(app, 'Bot not invited');
-    await makeIncident(app, s.id, s.token);
-    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'failed');
-    const flipId = (await solutionDetail(app, s.id)).flips[0]?.id as string;
+    const s = await secsol.createSolution('Bot not invited');
+    await secsol.startIncident(s);
+    await waitUntil(async () => (await secsol.solution(s.id)).flips[0]?.delivery === 'failed');
+    const flipId = (await secsol.solution(s.id)).flips[0]?.id as string;
 
-    const failed = await call(`${app.url}/api/v1/deliveries/failed`, 'GET', { token: ADMIN_TOKEN });
+    const failed = await secsol.admin('GET', `/api/v1/deliveries/failed`);
     expect(failed.body.failures).toEqual([
       expect.objectContaining({ itemId: flipId, error: 'not_in_channel' }),
     ]);
 
     // The bot was invited: send it again.
-    const retried = await call(`${app.url}/api/v1/deliveries/${flipId}/retry`, 'POST', {
-      token: ADMIN_TOKEN,
-    });
+    const retried = await secsol.admin('POST', `/api/v1/deliveries/${flipId}/retry`);
     expect(retried.status).toBe(202);
-    await waitUntil(async () => (await solutionDetail(app, s.id)).flips[0]?.delivery === 'sent');
+    await waitUntil(async () => (await secsol.solution(s.id)).flips[0]?.delivery === 'sent');
     expect(fake.messages(ALERT_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
-    const again = await call(`${app.url}/api/v1/deliveries/${flipId}/retry`, 'POST', { token: ADMIN_TOKEN });
+    const again = await secsol.admin('POST', `/api/v1/deliveries/${flipId}/retry`);
     expect(again.status).toBe(409);
-    const unknown = await call(`${app.url}/api/v1/deliveries/flip-nope-1/retry`, 'POST', {
-      token: ADMIN_TOKEN,
-    });
+    const unknown = await secsol.admin('POST', `/api/v1/deliveries/flip-nope-1/retry`);
     expect(unknown.status).toBe(404);
   });
 });

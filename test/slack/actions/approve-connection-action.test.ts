@@ -3,91 +3,62 @@
  * tests 9 to 11): approvers only, exactly once under concurrent clicks, one message update per decision,
  * tampered and stale values refused, and a refusal changes nothing but the audit trail.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ACTION } from '../../../src/slack/action-values.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { EnrollmentRepository } from '../../../src/storage/enrollment-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import { APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../../harness/app.js';
-import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
+import { startApp, type TestApp } from '../../harness/app.js';
+import { type ApprovalRequest, Secsol } from '../../harness/drivers.js';
+import { secsolTest } from '../../harness/fixtures.js';
+import { toldTo, updatesOf } from '../../harness/slack-expectations.js';
 import { waitUntil } from '../../harness/wait.js';
-import { click, seedSolution } from './payloads.js';
+import { seedSolution } from './seed-solution.js';
 
-let fake: FakeSlack;
-let app: TestApp;
+const it = secsolTest({ env: { SECSOL_APPROVERS: 'U0APPROVER,U0APPROVER2,S0GROUP' }, slackAcceptsAll: true });
 
-const APPROVERS = 'U0APPROVER,U0APPROVER2,S0GROUP';
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
+it.beforeAll(({ fake }) => {
   fake.setUsergroup('S0GROUP', ['U0MEMBER']);
-  app = await startApp(fake, { env: { SECSOL_APPROVERS: APPROVERS } });
-});
-afterAll(async () => {
-  await app?.close();
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.invalid).toEqual([]);
 });
 
-interface Request {
-  enrollmentId: string;
+interface Request extends ApprovalRequest {
   solutionId: string;
-  ts: string;
   value: string;
 }
 
 /** Enrolls a solution through the API and waits for its request message in the approval channel. */
-async function pendingRequest(target: TestApp, name: string): Promise<Request> {
-  const res = await call(`${target.url}/api/v1/enroll`, 'POST', {
-    token: ENROLLMENT_KEY,
-    body: { name, vendor: 'Qualys', family: 'va' },
-  });
-  expect(res.status).toBe(202);
-  const enrollmentId = res.body.enrollmentId as string;
-  const [post] = (await fake.waitFor(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      c.args.channel === APPROVAL_CHANNEL &&
-      JSON.stringify(c.args.blocks).includes(enrollmentId),
-  )) as [SlackCall];
-  const ts = (post.response as { ts: string }).ts;
-  const enrollments = new EnrollmentRepository(target.ctx);
+async function pendingRequest(secsol: Secsol, name: string): Promise<Request> {
+  const enrollmentId = await secsol.enroll(name, { vendor: 'Qualys', family: 'va' });
+  const request = await secsol.approvalRequest(enrollmentId);
+  // The message's ts is recorded just after Slack answers; a click before that would find no request.
+  const enrollments = new EnrollmentRepository(secsol.app.ctx);
   const enrollment = await waitUntil(async () => {
     const e = await enrollments.get(enrollmentId);
-    return e?.requestTs === ts ? e : null;
+    return e?.requestTs === request.ts ? e : null;
   });
   const actions = (
-    post.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
+    request.call.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
   ).find((b) => b.type === 'actions');
   const value = actions?.elements?.find((e) => e.action_id === ACTION.approve)?.value as string;
-  return { enrollmentId, solutionId: enrollment.solutionId, ts, value };
+  return { ...request, solutionId: enrollment.solutionId, value };
 }
 
-function approve(target: TestApp, req: Request, user: string, value = req.value) {
-  return click(target, {
-    actionId: ACTION.approve,
-    value,
-    user,
-    channel: APPROVAL_CHANNEL,
-    messageTs: req.ts,
-    blockId: 'approval_actions',
-  });
+function approve(secsol: Secsol, req: Request, user: string, value = req.value) {
+  return secsol.clickApprove(req, user, { value });
 }
-
-const updatesOf = (ts: string) => (c: SlackCall) => c.method === 'chat.update' && c.args.ts === ts;
-const ephemeralTo = (user: string, text: string) => (c: SlackCall) =>
-  c.method === 'chat.postEphemeral' && c.args.user === user && String(c.args.text).includes(text);
 
 async function auditOf(target: TestApp, solutionId: string) {
   return new AuditRepository(target.ctx).recent(solutionId, 50);
 }
 
 describe('when an approver approves a connection request', () => {
-  it('connects the solution once and the request message says who approved it', async () => {
-    const req = await pendingRequest(app, 'Qualys VA one');
-    const res = await approve(app, req, 'U0APPROVER');
+  it('connects the solution once and the request message says who approved it', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
+    const req = await pendingRequest(secsol, 'Qualys VA one');
+    const res = await approve(secsol, req, 'U0APPROVER');
     expect(res.status).toBe(200);
 
     const [update] = await fake.waitFor(updatesOf(req.ts));
@@ -105,16 +76,23 @@ describe('when an approver approves a connection request', () => {
     ]);
 
     // A second click 50 ms later (the same approver) changes nothing and says who decided.
-    await approve(app, req, 'U0APPROVER');
-    await fake.waitFor(ephemeralTo('U0APPROVER', 'Already approved by <@U0APPROVER>'));
+    await approve(secsol, req, 'U0APPROVER');
+    await fake.waitFor(toldTo('U0APPROVER', 'Already approved by <@U0APPROVER>'));
     expect(fake.calls.filter(updatesOf(req.ts))).toHaveLength(1);
   });
 });
 
 describe('when two approvers click Approve at the same moment', () => {
-  it('applies the approval exactly once, updates the message once and tells the loser who won', async () => {
-    const req = await pendingRequest(app, 'Rapid7 concurrent');
-    const [a, b] = await Promise.all([approve(app, req, 'U0APPROVER'), approve(app, req, 'U0APPROVER2')]);
+  it('applies the approval exactly once, updates the message once and tells the loser who won', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
+    const req = await pendingRequest(secsol, 'Rapid7 concurrent');
+    const [a, b] = await Promise.all([
+      approve(secsol, req, 'U0APPROVER'),
+      approve(secsol, req, 'U0APPROVER2'),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
 
     await fake.waitFor(updatesOf(req.ts));
@@ -122,7 +100,7 @@ describe('when two approvers click Approve at the same moment', () => {
     const winner = enrollment?.decidedBy?.replace('slack:', '') as string;
     const loser = winner === 'U0APPROVER' ? 'U0APPROVER2' : 'U0APPROVER';
     expect(['U0APPROVER', 'U0APPROVER2']).toContain(winner);
-    await fake.waitFor(ephemeralTo(loser, `Already approved by <@${winner}>`));
+    await fake.waitFor(toldTo(loser, `Already approved by <@${winner}>`));
 
     expect(fake.calls.filter(updatesOf(req.ts))).toHaveLength(1);
     expect(JSON.stringify(fake.callsTo('chat.update').find(updatesOf(req.ts))?.args.blocks)).toContain(
@@ -134,15 +112,9 @@ describe('when two approvers click Approve at the same moment', () => {
 });
 
 describe('when an approver denies a connection request', () => {
-  it('dismisses the solution and the message says who denied it', async () => {
-    const req = await pendingRequest(app, 'Denied WAF');
-    await click(app, {
-      actionId: ACTION.deny,
-      value: req.value,
-      user: 'U0APPROVER2',
-      channel: APPROVAL_CHANNEL,
-      messageTs: req.ts,
-    });
+  it('dismisses the solution and the message says who denied it', async ({ app, fake, secsol }) => {
+    const req = await pendingRequest(secsol, 'Denied WAF');
+    await secsol.clickDeny(req, 'U0APPROVER2');
     const [update] = await fake.waitFor(updatesOf(req.ts));
     expect(JSON.stringify(update?.args.blocks)).toContain('Denied by <@U0APPROVER2>');
     expect((await new SolutionRepository(app.ctx).get(req.solutionId))?.solution.lifecycle).toBe('dismissed');
@@ -150,9 +122,12 @@ describe('when an approver denies a connection request', () => {
 });
 
 describe('when a member of an approver user group clicks Approve', () => {
-  it('resolves the group through usergroups.users.list and applies the approval', async () => {
-    const req = await pendingRequest(app, 'Group approved EDR');
-    await approve(app, req, 'U0MEMBER');
+  it('resolves the group through usergroups.users.list and applies the approval', async ({
+    fake,
+    secsol,
+  }) => {
+    const req = await pendingRequest(secsol, 'Group approved EDR');
+    await approve(secsol, req, 'U0MEMBER');
     const [update] = await fake.waitFor(updatesOf(req.ts));
     expect(JSON.stringify(update?.args.blocks)).toContain('Approved by <@U0MEMBER>');
     expect(fake.callsTo('usergroups.users.list').some((c) => c.args.usergroup === 'S0GROUP')).toBe(true);
@@ -160,8 +135,8 @@ describe('when a member of an approver user group clicks Approve', () => {
 });
 
 describe('when someone who is not an approver clicks Approve', () => {
-  it('refuses privately, audits the attempt and changes nothing', async () => {
-    const req = await pendingRequest(app, 'Not approved NGFW');
+  it('refuses privately, audits the attempt and changes nothing', async ({ app, fake, secsol }) => {
+    const req = await pendingRequest(secsol, 'Not approved NGFW');
     const redis = app.ctx.redis;
     const keys = app.ctx.keys;
     const before = {
@@ -169,15 +144,9 @@ describe('when someone who is not an approver clicks Approve', () => {
       solution: await redis.hgetall(keys.solution(req.solutionId)),
     };
     for (const verb of [ACTION.approve, ACTION.deny]) {
-      await click(app, {
-        actionId: verb,
-        value: req.value,
-        user: 'U0NOT',
-        channel: APPROVAL_CHANNEL,
-        messageTs: req.ts,
-      });
+      await secsol.clickButton(req, verb, 'U0NOT');
     }
-    await fake.waitFor(ephemeralTo('U0NOT', 'Only secsol approvers'), { count: 2 });
+    await fake.waitFor(toldTo('U0NOT', 'Only secsol approvers'), { count: 2 });
 
     expect(await redis.hgetall(keys.enrollment(req.enrollmentId))).toEqual(before.enrollment);
     expect(await redis.hgetall(keys.solution(req.solutionId))).toEqual(before.solution);
@@ -191,8 +160,12 @@ describe('when someone who is not an approver clicks Approve', () => {
 });
 
 describe('when the button value is tampered with or stale', () => {
-  it('refuses an unknown request, another solution, a wrong version and garbage, approving nothing', async () => {
-    const req = await pendingRequest(app, 'Tampered target');
+  it('refuses an unknown request, another solution, a wrong version and garbage, approving nothing', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
+    const req = await pendingRequest(secsol, 'Tampered target');
     const other = await seedSolution(app.ctx, { name: 'Tampered other', lifecycle: 'discovered' });
     const parsed = JSON.parse(req.value) as { e: string; s: string; v: number };
     const cases: [string, string][] = [
@@ -206,8 +179,8 @@ describe('when the button value is tampered with or stale', () => {
       ['not json', 'This button is not valid'],
     ];
     for (const [value, expected] of cases) {
-      await approve(app, req, 'U0APPROVER', value);
-      await fake.waitFor(ephemeralTo('U0APPROVER', expected));
+      await approve(secsol, req, 'U0APPROVER', value);
+      await fake.waitFor(toldTo('U0APPROVER', expected));
     }
     expect((await new EnrollmentRepository(app.ctx).get(req.enrollmentId))?.status).toBe('pending');
     expect((await new SolutionRepository(app.ctx).get(other.id))?.solution.lifecycle).toBe('discovered');
@@ -218,15 +191,15 @@ describe('when the button value is tampered with or stale', () => {
 });
 
 describe('when an approver was removed from SECSOL_APPROVERS after the request was posted', () => {
-  it('refuses their click after the restart', async () => {
+  it('refuses their click after the restart', async ({ fake }) => {
     const first = await startApp(fake, { env: { SECSOL_APPROVERS: 'U0FORMER' } });
-    const req = await pendingRequest(first, 'Former approver case');
+    const req = await pendingRequest(new Secsol(first, fake), 'Former approver case');
     await first.running.close();
     first.ctx.redis.disconnect();
     const second = await startApp(fake, { prefix: first.prefix, env: { SECSOL_APPROVERS: 'U0SOMEONE' } });
     try {
-      await approve(second, req, 'U0FORMER');
-      await fake.waitFor(ephemeralTo('U0FORMER', 'Only secsol approvers'));
+      await approve(new Secsol(second, fake), req, 'U0FORMER');
+      await fake.waitFor(toldTo('U0FORMER', 'Only secsol approvers'));
       expect((await new EnrollmentRepository(second.ctx).get(req.enrollmentId))?.status).toBe('pending');
       expect(fake.calls.filter(updatesOf(req.ts))).toHaveLength(0);
       const audit = await auditOf(second, req.solutionId);

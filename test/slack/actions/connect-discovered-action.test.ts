@@ -2,45 +2,31 @@
  * Connect on a discovered solution: an approver connects it at once (exactly once, even when two click
  * together), anyone else sends a connection request to the approval channel.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ACTION } from '../../../src/slack/action-values.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { EnrollmentRepository } from '../../../src/storage/enrollment-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import { APPROVAL_CHANNEL, call, ENROLLMENT_KEY, startApp, type TestApp } from '../../harness/app.js';
-import { FakeSlack, type SlackCall } from '../../harness/fake-slack.js';
+import { APPROVAL_CHANNEL, type TestApp } from '../../harness/app.js';
+import type { Secsol } from '../../harness/drivers.js';
+import type { SlackCall } from '../../harness/fake-slack.js';
+import { secsolTest } from '../../harness/fixtures.js';
+import { toldTo } from '../../harness/slack-expectations.js';
 import { waitUntil } from '../../harness/wait.js';
-import { click, seedSolution } from './payloads.js';
+import { seedSolution } from './seed-solution.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-let solutions: SolutionRepository;
-let enrollments: EnrollmentRepository;
+const it = secsolTest({ env: { SECSOL_APPROVERS: 'U0APPROVER,U0APPROVER2' }, slackAcceptsAll: true })
+  .extend('solutions', { scope: 'file' }, ({ app }) => new SolutionRepository(app.ctx))
+  .extend('enrollments', { scope: 'file' }, ({ app }) => new EnrollmentRepository(app.ctx));
 const CHANNEL = 'C0SECOPS';
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { env: { SECSOL_APPROVERS: 'U0APPROVER,U0APPROVER2' } });
-  solutions = new SolutionRepository(app.ctx);
-  enrollments = new EnrollmentRepository(app.ctx);
-});
-afterAll(async () => {
-  await app?.close();
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.invalid).toEqual([]);
-});
-
-const toldTo = (user: string, text: string) => (c: SlackCall) =>
-  c.method === 'chat.postEphemeral' && c.args.user === user && String(c.args.text).includes(text);
 const inApprovalChannel = (text: string) => (c: SlackCall) =>
   (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
   c.args.channel === APPROVAL_CHANNEL &&
   JSON.stringify(c.args.blocks).includes(text);
 
-function connect(id: string, user: string, v = 1) {
-  return click(app, {
+function connect(secsol: Secsol, id: string, user: string, v = 1) {
+  return secsol.click({
     actionId: ACTION.connect,
     value: JSON.stringify({ s: id, v }),
     user,
@@ -48,14 +34,20 @@ function connect(id: string, user: string, v = 1) {
   });
 }
 
-async function connectAudit(id: string) {
+async function connectAudit(app: TestApp, id: string) {
   return (await new AuditRepository(app.ctx).recent(id)).filter((a) => a.action === 'connection.approve');
 }
 
 describe('when someone who is not an approver clicks Connect', () => {
-  it('sends one connection request to the approval channel and says so', async () => {
+  it('sends one connection request to the approval channel and says so', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+    enrollments,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Azure AD Identity Protection', lifecycle: 'discovered' });
-    await connect(s.id, 'U0ANALYST');
+    await connect(secsol, s.id, 'U0ANALYST');
     await fake.waitFor(toldTo('U0ANALYST', 'Request sent'));
     const [request] = await fake.waitFor(inApprovalChannel(s.id));
     expect(JSON.stringify(request?.args.blocks)).toContain(ACTION.approve);
@@ -65,37 +57,42 @@ describe('when someone who is not an approver clicks Connect', () => {
     expect((await solutions.get(s.id))?.solution.lifecycle).toBe('discovered');
 
     // Asking again while a request waits does not post a second one.
-    await connect(s.id, 'U0OTHER');
+    await connect(secsol, s.id, 'U0OTHER');
     await fake.waitFor(toldTo('U0OTHER', 'already waiting for an approver'));
     expect(await enrollments.pendingFor(s.id)).toHaveLength(1);
   });
 });
 
 describe('when an approver clicks Connect', () => {
-  it('connects a self-enrolled solution by deciding its own request, so the solution gets its token', async () => {
-    const enrolled = await call(`${app.url}/api/v1/enroll`, 'POST', {
-      token: ENROLLMENT_KEY,
-      body: { name: 'Self enrolled scanner', vendor: 'Rapid7' },
-    });
-    const enrollmentId = enrolled.body.enrollmentId as string;
+  it('connects a self-enrolled solution by deciding its own request, so the solution gets its token', async ({
+    fake,
+    secsol,
+    enrollments,
+  }) => {
+    const enrollmentId = await secsol.enroll('Self enrolled scanner', { vendor: 'Rapid7' });
     const enrollment = await waitUntil(async () => {
       const e = await enrollments.get(enrollmentId);
       return e?.requestTs ? e : null;
     });
-    await connect(enrollment.solutionId, 'U0APPROVER');
+    await connect(secsol, enrollment.solutionId, 'U0APPROVER');
     await fake.waitFor(toldTo('U0APPROVER', 'is connected'));
     const [update] = await fake.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === enrollment.requestTs,
     );
     expect(JSON.stringify(update?.args.blocks)).toContain('Approved by <@U0APPROVER>');
-    const polled = await call(`${app.url}/api/v1/enroll/${enrollmentId}`, 'GET', { token: ENROLLMENT_KEY });
+    const polled = await secsol.pollEnrollment(enrollmentId);
     expect(polled.body).toMatchObject({ status: 'approved', solutionId: enrollment.solutionId });
     expect(polled.body.token).toMatch(/^secsol_/);
   });
 
-  it('connects exactly once when two approvers click at the same moment', async () => {
+  it('connects exactly once when two approvers click at the same moment', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Contested Connect', lifecycle: 'discovered' });
-    await Promise.all([connect(s.id, 'U0APPROVER'), connect(s.id, 'U0APPROVER2')]);
+    await Promise.all([connect(secsol, s.id, 'U0APPROVER'), connect(secsol, s.id, 'U0APPROVER2')]);
     await waitUntil(() =>
       fake.calls.filter((c) => c.method === 'chat.postEphemeral' && String(c.args.text).includes('Contested'))
         .length >= 2
@@ -105,7 +102,7 @@ describe('when an approver clicks Connect', () => {
     const record = await solutions.get(s.id);
     expect(record?.solution.lifecycle).toBe('connected');
     expect(record?.solution.version).toBe(2);
-    expect((await connectAudit(s.id)).filter((a) => a.outcome === 'applied')).toHaveLength(1);
+    expect((await connectAudit(app, s.id)).filter((a) => a.outcome === 'applied')).toHaveLength(1);
     const texts = fake
       .callsTo('chat.postEphemeral')
       .map((c) => String(c.args.text))
@@ -119,10 +116,10 @@ describe('when an approver clicks Connect', () => {
     await fake.waitFor(inApprovalChannel('Approved by <@U0APPROVER'));
   });
 
-  it('redraws the status page it was clicked in', async () => {
+  it('redraws the status page it was clicked in', async ({ app, fake, secsol }) => {
     const s = await seedSolution(app.ctx, { name: 'Connected from status', lifecycle: 'discovered' });
     const responseUrl = fake.newResponseUrl({ channel: CHANNEL, user: 'U0APPROVER' });
-    await click(app, {
+    await secsol.click({
       actionId: ACTION.connect,
       value: JSON.stringify({ s: s.id, v: 1 }),
       user: 'U0APPROVER',
@@ -144,13 +141,18 @@ describe('when an approver clicks Connect', () => {
 });
 
 describe('when Connect is clicked on a stale or invalid button', () => {
-  it('refuses a solution that changed or is gone, and a forged value', async () => {
+  it('refuses a solution that changed or is gone, and a forged value', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Already moved on', lifecycle: 'discovered', version: 3 });
-    await connect(s.id, 'U0APPROVER', 1);
+    await connect(secsol, s.id, 'U0APPROVER', 1);
     await fake.waitFor(toldTo('U0APPROVER', 'changed since this message was posted'));
-    await connect('never-existed', 'U0APPROVER');
+    await connect(secsol, 'never-existed', 'U0APPROVER');
     await fake.waitFor(toldTo('U0APPROVER', '`never-existed` was deleted'));
-    await click(app, {
+    await secsol.click({
       actionId: ACTION.connect,
       value: '{"s":"x","v":-1}',
       user: 'U0APPROVER',
@@ -158,6 +160,6 @@ describe('when Connect is clicked on a stale or invalid button', () => {
     });
     await fake.waitFor(toldTo('U0APPROVER', 'This button is not valid'));
     expect((await solutions.get(s.id))?.solution.lifecycle).toBe('discovered');
-    expect(await connectAudit(s.id)).toEqual([]);
+    expect(await connectAudit(app, s.id)).toEqual([]);
   });
 });

@@ -3,52 +3,40 @@
  * through /slack/events: approvers only where it matters, refusals change nothing, stale clicks are
  * refused with the current state shown in place.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ACTION, CALLBACK } from '../../../src/slack/action-values.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
-import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import { startApp, type TestApp } from '../../harness/app.js';
-import { FakeSlack, type SlackCall, validateView } from '../../harness/fake-slack.js';
+import type { Secsol } from '../../harness/drivers.js';
+import { validateView } from '../../harness/fake-slack.js';
+import { toldTo } from '../../harness/slack-expectations.js';
+import type { ClickOptions } from '../../harness/slack-requests.js';
 import { waitUntil } from '../../harness/wait.js';
-import { type ClickOptions, click, seedSolution } from './payloads.js';
+import { approverTest } from '../approver-test.js';
+import { seedSolution } from './seed-solution.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-let solutions: SolutionRepository;
+const it = approverTest;
 const CHANNEL = 'C0SECOPS';
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { env: { SECSOL_APPROVERS: 'U0APPROVER' }, worker: false });
-  solutions = new SolutionRepository(app.ctx);
-});
-afterAll(async () => {
-  await app?.close();
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.invalid).toEqual([]);
-});
-
-const toldTo = (user: string, text: string) => (c: SlackCall) =>
-  c.method === 'chat.postEphemeral' && c.args.user === user && String(c.args.text).includes(text);
-
 /** A click in an ephemeral view message (a slash command's answer), answered through its response URL. */
-function inView(o: Omit<ClickOptions, 'channel' | 'ephemeral' | 'responseUrl' | 'blockId'>) {
-  const responseUrl = fake.newResponseUrl({ channel: CHANNEL, user: o.user ?? 'U0USER' });
+function inView(secsol: Secsol, o: Omit<ClickOptions, 'channel' | 'ephemeral' | 'responseUrl' | 'blockId'>) {
+  const responseUrl = secsol.fake.newResponseUrl({ channel: CHANNEL, user: o.user ?? 'U0USER' });
   return {
     responseUrl,
-    sent: click(app, { ...o, channel: CHANNEL, ephemeral: true, responseUrl, blockId: 'solution_actions' }),
+    sent: secsol.click({ ...o, channel: CHANNEL, ephemeral: true, responseUrl, blockId: 'solution_actions' }),
   };
 }
 
 describe('when someone clicks View', () => {
-  it('shows the solution privately, with its management buttons and its name escaped', async () => {
+  it('shows the solution privately, with its management buttons and its name escaped', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
     const s = await seedSolution(app.ctx, {
       name: 'Qualys <!here> & co',
       consoleUrl: 'https://qualys.example/console',
     });
-    const res = await click(app, {
+    const res = await secsol.click({
       actionId: ACTION.view,
       value: JSON.stringify({ s: s.id }),
       channel: CHANNEL,
@@ -63,9 +51,12 @@ describe('when someone clicks View', () => {
     expect(answer?.args.channel).toBe(CHANNEL);
   });
 
-  it('answers a click in a slash command answer through its response URL', async () => {
+  it('answers a click in a slash command answer through its response URL', async ({ app, fake, secsol }) => {
     const s = await seedSolution(app.ctx, { name: 'Response URL view' });
-    const { responseUrl, sent } = inView({ actionId: ACTION.view, value: JSON.stringify({ s: s.id }) });
+    const { responseUrl, sent } = inView(secsol, {
+      actionId: ACTION.view,
+      value: JSON.stringify({ s: s.id }),
+    });
     await sent;
     const [post] = await waitUntil(() => {
       const posts = fake.responsePosts(responseUrl);
@@ -75,22 +66,29 @@ describe('when someone clicks View', () => {
     expect(JSON.stringify(post?.body.blocks)).toContain('Response URL view');
   });
 
-  it('says so for a deleted solution or an invalid value, and the console button only acks', async () => {
-    await click(app, { actionId: ACTION.console, user: 'U0CONSOLE', channel: CHANNEL });
-    await click(app, {
+  it('says so for a deleted solution or an invalid value, and the console button only acks', async ({
+    fake,
+    secsol,
+  }) => {
+    await secsol.click({ actionId: ACTION.console, user: 'U0CONSOLE', channel: CHANNEL });
+    await secsol.click({
       actionId: ACTION.view,
       value: JSON.stringify({ s: 'gone-solution' }),
       user: 'U0CONSOLE',
     });
     await fake.waitFor(toldTo('U0CONSOLE', 'was deleted'));
-    await click(app, { actionId: ACTION.view, value: '{"s":"<!channel>"}', user: 'U0CONSOLE' });
+    await secsol.click({ actionId: ACTION.view, value: '{"s":"<!channel>"}', user: 'U0CONSOLE' });
     await fake.waitFor(toldTo('U0CONSOLE', 'This button is not valid'));
     expect(fake.calls.filter((c) => c.args.user === 'U0CONSOLE')).toHaveLength(2);
   });
 });
 
 describe('when an approver clicks Link resources or Configure', () => {
-  it('opens the modals on the click trigger, carrying the solution and its version', async () => {
+  it('opens the modals on the click trigger, carrying the solution and its version', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
     const s = await seedSolution(app.ctx, {
       name: 'Modal target',
       linkedResources: ['/subscriptions/1/vm-a', '/subscriptions/1/vm-b'],
@@ -99,8 +97,8 @@ describe('when an approver clicks Link resources or Configure', () => {
       alertChannel: 'C0WAFALERTS',
     });
     const value = JSON.stringify({ s: s.id, v: 1 });
-    await click(app, { actionId: ACTION.link, value, user: 'U0APPROVER', channel: CHANNEL });
-    await click(app, { actionId: ACTION.configure, value, user: 'U0APPROVER', channel: CHANNEL });
+    await secsol.click({ actionId: ACTION.link, value, user: 'U0APPROVER', channel: CHANNEL });
+    await secsol.click({ actionId: ACTION.configure, value, user: 'U0APPROVER', channel: CHANNEL });
     const opened = await fake.waitFor((c) => c.method === 'views.open', { count: 2 });
     const views = opened.map((c) => c.args.view as { callback_id: string; private_metadata: string });
     const link = views.find((v) => v.callback_id === CALLBACK.link);
@@ -116,12 +114,12 @@ describe('when an approver clicks Link resources or Configure', () => {
 });
 
 describe('when someone who is not an approver clicks Link resources, Configure or Delete', () => {
-  it('refuses privately, audits each attempt and changes nothing', async () => {
+  it('refuses privately, audits each attempt and changes nothing', async ({ app, fake, secsol }) => {
     const s = await seedSolution(app.ctx, { name: 'Guarded solution' });
     const before = await app.ctx.redis.hgetall(app.ctx.keys.solution(s.id));
     const value = JSON.stringify({ s: s.id, v: 1 });
     for (const actionId of [ACTION.link, ACTION.configure, ACTION.delete]) {
-      await click(app, {
+      await secsol.click({
         actionId,
         value,
         user: 'U0INTRUDER',
@@ -145,10 +143,15 @@ describe('when someone who is not an approver clicks Link resources, Configure o
 });
 
 describe('when a view button is clicked after the solution changed', () => {
-  it('refuses, replaces the message with the current state and opens nothing', async () => {
+  it('refuses, replaces the message with the current state and opens nothing', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Changed under you' });
     expect(await solutions.updateConfig(s.id, { name: 'Changed under you, v2' }, 1, Date.now())).toBe('ok');
-    const { responseUrl, sent } = inView({
+    const { responseUrl, sent } = inView(secsol, {
       actionId: ACTION.configure,
       value: JSON.stringify({ s: s.id, v: 1 }),
       user: 'U0APPROVER',
@@ -170,10 +173,15 @@ describe('when a view button is clicked after the solution changed', () => {
 });
 
 describe('when an approver deletes a solution', () => {
-  it('deletes it, audits it and the message says who deleted it; a later click is told it is gone', async () => {
+  it('deletes it, audits it and the message says who deleted it; a later click is told it is gone', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'To be deleted' });
     const value = JSON.stringify({ s: s.id, v: 1 });
-    const first = inView({ actionId: ACTION.delete, value, user: 'U0APPROVER' });
+    const first = inView(secsol, { actionId: ACTION.delete, value, user: 'U0APPROVER' });
     await first.sent;
     const [post] = await waitUntil(() => {
       const p = fake.responsePosts(first.responseUrl);
@@ -187,7 +195,7 @@ describe('when an approver deletes a solution', () => {
       expect.objectContaining({ actor: 'slack:U0APPROVER', action: 'solution.delete', outcome: 'applied' }),
     );
 
-    const again = inView({ actionId: ACTION.delete, value, user: 'U0APPROVER' });
+    const again = inView(secsol, { actionId: ACTION.delete, value, user: 'U0APPROVER' });
     await again.sent;
     const posts = await waitUntil(() => {
       const p = fake.responsePosts(again.responseUrl);

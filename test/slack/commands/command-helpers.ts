@@ -1,6 +1,7 @@
 /**
- * Helpers for the `/secsol` tests: seed solution records straight into Redis (one pipeline, so 10 000 take
- * well under a second) and send signed slash commands through the real endpoint.
+ * Helpers for the `/secsol` tests: secsol without a worker, seeded with solution records straight into
+ * Redis (one pipeline, so 10 000 take well under a second), and signed slash commands sent through the
+ * real endpoint.
  */
 import { expect } from 'vitest';
 import type { HealthState, Solution } from '../../../src/domain/model.js';
@@ -8,6 +9,7 @@ import type { StorageContext } from '../../../src/storage/context.js';
 import { solutionFields } from '../../../src/storage/solution-record.js';
 import { SIGNING_SECRET, type TestApp } from '../../harness/app.js';
 import { validateMessageBlocks } from '../../harness/fake-slack.js';
+import { secsolTest } from '../../harness/fixtures.js';
 import { type SendSignedResult, sendSigned, slashCommandBody } from '../../harness/slack-signer.js';
 
 const HOUR = 3_600_000;
@@ -31,6 +33,38 @@ export interface SeedSpec {
   linkedResources?: string[];
   lastEventAt?: number;
   snoozedUntil?: number;
+}
+
+/** Each test starts from no solutions (its seeds are deleted after it) and a fake Slack that saw nothing. */
+export const commandTest = secsolTest({ worker: false }).extend(
+  'forgetSolutions',
+  { auto: true },
+  ({ app, fake }, { onCleanup }) => {
+    onCleanup(async () => {
+      await forgetSolutions(app.ctx);
+      fake.reset();
+    });
+    return undefined;
+  },
+);
+
+/** Deletes every solution and what was recorded about it, in batches (a test may seed 10 000). */
+async function forgetSolutions(ctx: StorageContext): Promise<void> {
+  const { redis, keys } = ctx;
+  const ids = await redis.smembers(keys.solutions);
+  for (let i = 0; i < ids.length; i += 1000) {
+    const batch = ids.slice(i, i + 1000);
+    await redis.unlink(
+      ...batch.flatMap((id) => [
+        keys.solution(id),
+        keys.solutionFlips(id),
+        keys.events(id),
+        keys.eventIds(id),
+        keys.healthHistory(id),
+      ]),
+    );
+  }
+  await redis.del(keys.solutions);
 }
 
 export function seedFields(spec: SeedSpec, now: number): Record<string, string> {

@@ -2,31 +2,15 @@
  * Saving the Configure modal through /slack/events: each field validated with its error shown under it,
  * one change at the version the modal was opened on, approvers only, audited.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CALLBACK } from '../../../src/slack/action-values.js';
 import { CONFIGURE_FIELDS as F } from '../../../src/slack/blocks/modal-blocks.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
-import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import { startApp, type TestApp } from '../../harness/app.js';
-import { FakeSlack } from '../../harness/fake-slack.js';
-import { seedSolution, submit } from '../actions/payloads.js';
+import type { Secsol } from '../../harness/drivers.js';
+import { seedSolution } from '../actions/seed-solution.js';
+import { approverTest } from '../approver-test.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-let solutions: SolutionRepository;
-
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { worker: false, env: { SECSOL_APPROVERS: 'U0APPROVER' } });
-  solutions = new SolutionRepository(app.ctx);
-});
-afterAll(async () => {
-  await app?.close();
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.invalid).toEqual([]);
-});
+const it = approverTest;
 
 type Fields = {
   name?: string;
@@ -51,8 +35,8 @@ function values(f: Fields): Record<string, Record<string, unknown>> {
   };
 }
 
-function save(id: string, v: number, f: Fields, user = 'U0APPROVER', meta?: string) {
-  return submit(app, {
+function save(secsol: Secsol, id: string, v: number, f: Fields, user = 'U0APPROVER', meta?: string) {
+  return secsol.submit({
     callbackId: CALLBACK.configure,
     privateMetadata: meta ?? JSON.stringify({ s: id, v, c: 'C0SECOPS' }),
     values: values(f),
@@ -61,9 +45,14 @@ function save(id: string, v: number, f: Fields, user = 'U0APPROVER', meta?: stri
 }
 
 describe('when an approver saves valid settings', () => {
-  it('closes the modal, applies them at the next version, audits and tells the approver', async () => {
+  it('closes the modal, applies them at the next version, audits and tells the approver', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Configurable WAF', every: 3_600_000 });
-    const res = await save(s.id, 1, {
+    const res = await save(secsol, s.id, 1, {
       name: '  Azure WAF <!channel> ',
       consoleUrl: 'https://portal.azure.com/#waf',
       every: '30m',
@@ -100,7 +89,11 @@ describe('when an approver saves valid settings', () => {
     expect(String(told?.args.text)).not.toContain('<!channel>');
   });
 
-  it('clears the optional settings left empty, so the defaults apply again', async () => {
+  it('clears the optional settings left empty, so the defaults apply again', async ({
+    app,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, {
       name: 'Clearable',
       every: 60_000,
@@ -110,7 +103,7 @@ describe('when an approver saves valid settings', () => {
       owner: 'U0OLD',
       unhealthyThreshold: 4,
     });
-    const res = await save(s.id, 1, { name: 'Clearable' });
+    const res = await save(secsol, s.id, 1, { name: 'Clearable' });
     expect(res.text).toBe('');
     const record = await solutions.get(s.id);
     for (const field of [
@@ -127,9 +120,13 @@ describe('when an approver saves valid settings', () => {
 });
 
 describe('when the submitted settings are not valid', () => {
-  it('keeps the modal open with an error under each wrong field and changes nothing', async () => {
+  it('keeps the modal open with an error under each wrong field and changes nothing', async ({
+    app,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Validated' });
-    const res = await save(s.id, 1, {
+    const res = await save(secsol, s.id, 1, {
       name: '   ',
       consoleUrl: 'javascript:alert(1)',
       every: 'soon',
@@ -148,24 +145,28 @@ describe('when the submitted settings are not valid', () => {
     expect((await solutions.get(s.id))?.solution.version).toBe(1);
     expect(await new AuditRepository(app.ctx).recent(s.id)).toEqual([]);
 
-    const tooMany = await save(s.id, 1, { name: 'x'.repeat(201), threshold: '101', every: '5s' });
+    const tooMany = await save(secsol, s.id, 1, { name: 'x'.repeat(201), threshold: '101', every: '5s' });
     const errors = (tooMany.json as { errors: Record<string, string> }).errors;
     expect(Object.keys(errors).sort()).toEqual([F.every, F.name, F.threshold].sort());
   });
 
-  it('refuses a save over a newer change, a deleted solution and a tampered form', async () => {
+  it('refuses a save over a newer change, a deleted solution and a tampered form', async ({
+    app,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Raced' });
     expect(await solutions.updateConfig(s.id, { name: 'Raced, saved first' }, 1, Date.now())).toBe('ok');
-    const stale = await save(s.id, 1, { name: 'Raced, saved second' });
+    const stale = await save(secsol, s.id, 1, { name: 'Raced, saved second' });
     expect((stale.json as { errors: Record<string, string> }).errors[F.name]).toContain(
       'changed since you opened',
     );
     expect((await solutions.get(s.id))?.solution.name).toBe('Raced, saved first');
 
-    const gone = await save('no-such-solution', 1, { name: 'Ghost' });
+    const gone = await save(secsol, 'no-such-solution', 1, { name: 'Ghost' });
     expect((gone.json as { errors: Record<string, string> }).errors[F.name]).toContain('deleted');
 
-    const forged = await save(s.id, 2, { name: 'Forged' }, 'U0APPROVER', '{"s":"<!here>","v":1}');
+    const forged = await save(secsol, s.id, 2, { name: 'Forged' }, 'U0APPROVER', '{"s":"<!here>","v":1}');
     expect((forged.json as { errors: Record<string, string> }).errors[F.name]).toContain(
       'not valid any more',
     );
@@ -174,9 +175,9 @@ describe('when the submitted settings are not valid', () => {
 });
 
 describe('when someone who is not an approver submits the form', () => {
-  it('shows the refusal in the modal, audits it and changes nothing', async () => {
+  it('shows the refusal in the modal, audits it and changes nothing', async ({ app, secsol, solutions }) => {
     const s = await seedSolution(app.ctx, { name: 'Not yours' });
-    const res = await save(s.id, 1, { name: 'Hijacked' }, 'U0INTRUDER');
+    const res = await save(secsol, s.id, 1, { name: 'Hijacked' }, 'U0INTRUDER');
     expect((res.json as { errors: Record<string, string> }).errors[F.name]).toContain(
       'Only secsol approvers',
     );

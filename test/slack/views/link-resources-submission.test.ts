@@ -1,32 +1,16 @@
 /** Saving the Link resources modal through /slack/events. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CALLBACK } from '../../../src/slack/action-values.js';
 import { LINK_FIELD } from '../../../src/slack/blocks/modal-blocks.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
-import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import { startApp, type TestApp } from '../../harness/app.js';
-import { FakeSlack } from '../../harness/fake-slack.js';
-import { seedSolution, submit } from '../actions/payloads.js';
+import type { Secsol } from '../../harness/drivers.js';
+import { seedSolution } from '../actions/seed-solution.js';
+import { approverTest } from '../approver-test.js';
 
-let fake: FakeSlack;
-let app: TestApp;
-let solutions: SolutionRepository;
+const it = approverTest;
 
-beforeAll(async () => {
-  fake = await FakeSlack.start();
-  app = await startApp(fake, { worker: false, env: { SECSOL_APPROVERS: 'U0APPROVER' } });
-  solutions = new SolutionRepository(app.ctx);
-});
-afterAll(async () => {
-  await app?.close();
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.invalid).toEqual([]);
-});
-
-function save(id: string, v: number, text: string | null, user = 'U0APPROVER') {
-  return submit(app, {
+function save(secsol: Secsol, id: string, v: number, text: string | null, user = 'U0APPROVER') {
+  return secsol.submit({
     callbackId: CALLBACK.link,
     privateMetadata: JSON.stringify({ s: id, v, c: 'C0SECOPS' }),
     values: { [LINK_FIELD]: { type: 'plain_text_input', value: text } },
@@ -38,9 +22,15 @@ const errorOf = (res: { json?: unknown }) =>
   (res.json as { errors?: Record<string, string> } | undefined)?.errors?.[LINK_FIELD];
 
 describe('when an approver saves a list of resources', () => {
-  it('replaces the linked resources (trimmed, blank lines and repeats dropped) and audits it', async () => {
+  it('replaces the linked resources (trimmed, blank lines and repeats dropped) and audits it', async ({
+    app,
+    fake,
+    secsol,
+    solutions,
+  }) => {
     const s = await seedSolution(app.ctx, { name: 'Linked VA', linkedResources: ['/old'] });
     const res = await save(
+      secsol,
       s.id,
       1,
       ' /subscriptions/1/vm-a \n\n/subscriptions/1/vm-b\r\n/subscriptions/1/vm-a\n',
@@ -59,27 +49,27 @@ describe('when an approver saves a list of resources', () => {
       (c) => c.method === 'chat.postEphemeral' && String(c.args.text).includes('now has 2 linked resources'),
     );
 
-    expect((await save(s.id, 2, null)).text).toBe('');
+    expect((await save(secsol, s.id, 2, null)).text).toBe('');
     expect((await solutions.get(s.id))?.solution.linkedResources).toEqual([]);
   });
 });
 
 describe('when the list is not valid', () => {
-  it('shows why in the modal and changes nothing', async () => {
+  it('shows why in the modal and changes nothing', async ({ app, secsol, solutions }) => {
     const s = await seedSolution(app.ctx, { name: 'Limits', linkedResources: ['/kept'] });
     const many = Array.from({ length: 51 }, (_, i) => `/vm-${i}`).join('\n');
-    expect(errorOf(await save(s.id, 1, many))).toContain('At most 50');
-    expect(errorOf(await save(s.id, 1, `/ok\n${'r'.repeat(301)}`))).toBe(
+    expect(errorOf(await save(secsol, s.id, 1, many))).toContain('At most 50');
+    expect(errorOf(await save(secsol, s.id, 1, `/ok\n${'r'.repeat(301)}`))).toBe(
       'Resource 2 is longer than 300 characters.',
     );
-    expect(errorOf(await save(s.id, 1, '/vm\u202eevil'))).toContain('invisible formatting');
+    expect(errorOf(await save(secsol, s.id, 1, '/vm\u202eevil'))).toContain('invisible formatting');
     expect((await solutions.get(s.id))?.solution).toMatchObject({ linkedResources: ['/kept'], version: 1 });
   });
 
-  it('refuses a stale form and a non-approver', async () => {
+  it('refuses a stale form and a non-approver', async ({ app, secsol, solutions }) => {
     const s = await seedSolution(app.ctx, { name: 'Contested links' });
-    expect(errorOf(await save(s.id, 7, '/vm'))).toContain('changed since you opened');
-    expect(errorOf(await save(s.id, 1, '/vm', 'U0INTRUDER'))).toContain('Only secsol approvers');
+    expect(errorOf(await save(secsol, s.id, 7, '/vm'))).toContain('changed since you opened');
+    expect(errorOf(await save(secsol, s.id, 1, '/vm', 'U0INTRUDER'))).toContain('Only secsol approvers');
     expect((await solutions.get(s.id))?.solution.linkedResources).toEqual([]);
     const outcomes = (await new AuditRepository(app.ctx).recent(s.id)).map((a) => a.outcome).sort();
     expect(outcomes).toEqual(['refused', 'refused: stale']);
