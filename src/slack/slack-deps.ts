@@ -27,6 +27,8 @@ export interface SlackDeps {
   approvers: Approvers;
   /** Since when reports could be received (the startup grace of the health rules). */
   reportingSince?: (now: number) => Promise<number | undefined>;
+  /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
+  azureSince?: (now: number) => Promise<number | undefined>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
   logger: Logger;

@@ -28,6 +28,7 @@ export function statusServiceFor(deps: SlackDeps): StatusService {
     now: deps.now,
     onCorrupt: (id, err) => deps.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
     reportingSince: deps.reportingSince,
+    azureSince: deps.azureSince,
   });
 }
 
