@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
+import { azureConnectorState, azureGrace } from './connector/azure/azure-connector.js';
 import { Authenticator } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { RateLimiter } from './http/rate-limiter.js';
@@ -112,6 +113,9 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   const enrollments = new EnrollmentRepository(ctx);
   const ingestion = new IngestionClock(ctx);
   const reportingSince = (at: number) => ingestion.upSince(at);
+  // The Defender for Cloud connector's state, read by every process (grace, /metrics, App Home).
+  const azureSince = azureGrace(config, ctx);
+  const azureState = config.azure ? azureConnectorState(ctx, config.azure.pollEvery) : undefined;
   const target = await slackTarget(config, opts);
   const slackClient = createWebClient(
     { token: target.token, apiUrl: target.apiUrl, timeoutMs: config.slack.timeoutMs },
@@ -195,7 +199,12 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       alertBackoffMs: w.alertBackoff,
       now,
     });
-    const metrics = createMetrics({ ctx, queues: [queues.deliver, queues.evaluate], now });
+    const metrics = createMetrics({
+      ctx,
+      queues: [queues.deliver, queues.evaluate],
+      now,
+      connectors: azureState ? { azure: azureState } : {},
+    });
     const router = new Router();
     registerProbeRoutes(router, {
       ctx,
@@ -216,6 +225,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       defaults: config.health,
       now,
       reportingSince,
+      azureSince,
       deliveries: new DeliveryService({
         delivery,
         audit,
@@ -251,6 +261,8 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
       defaults: config.health,
       defaultChannel,
       reportingSince,
+      azureSince,
+      azureState,
       approvers: new Approvers(config.approvers, slackClient, logger.child({ part: 'approvers' }), now),
       logger: logger.child({ part: 'slack' }),
       now,

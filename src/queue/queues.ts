@@ -11,9 +11,12 @@ export const QUEUE = {
   evaluate: 'evaluate',
   /** One job per message to post: job id = delivery item id, so re-queuing is idempotent. */
   deliver: 'deliver',
+  /** One repeating job (a job scheduler) reads Defender for Cloud, when the connector is on. */
+  azure: 'azure-poll',
 } as const;
 
 export const TICK_SCHEDULER_ID = 'tick';
+export const AZURE_SCHEDULER_ID = 'azure-poll';
 
 const itemId = z
   .string()

@@ -1,5 +1,6 @@
 /** What Slack listeners may use: services and repositories, never Redis or the queue directly. */
 import type { Config } from '../config/config.js';
+import type { ConnectorState } from '../connector/azure/connector-state.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { Logger } from '../logger.js';
 import type { SolutionService } from '../services/solution-service.js';
@@ -29,6 +30,8 @@ export interface SlackDeps {
   reportingSince?: (now: number) => Promise<number | undefined>;
   /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
   azureSince?: (now: number) => Promise<number | undefined>;
+  /** The Defender for Cloud connector's own health (App Home); absent when it is off. */
+  azureState?: Pick<ConnectorState, 'status'>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
   logger: Logger;

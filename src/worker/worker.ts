@@ -2,17 +2,26 @@
  * The worker process's wiring: the evaluation scheduler and tick consumer, and the delivery consumer.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { type ConnectionOptions, type Job, type Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
+import {
+  azureGrace,
+  type RunningConnector,
+  startAzureConnector,
+} from '../connector/azure/azure-connector.js';
 import { formatDuration } from '../domain/duration.js';
 import type { Logger } from '../logger.js';
 import { enqueueDelivery, QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
+import { IngestService } from '../services/ingest-service.js';
+import { AuditRepository } from '../storage/audit-repository.js';
 import type { StorageContext } from '../storage/context.js';
 import { DeliveryRepository } from '../storage/delivery-repository.js';
 import { EnrollmentRepository } from '../storage/enrollment-repository.js';
 import { FlipRepository } from '../storage/flip-repository.js';
 import { IngestionClock } from '../storage/ingestion-clock.js';
+import { ReportRepository } from '../storage/report-repository.js';
 import { SolutionRepository } from '../storage/solution-repository.js';
 import { Deliverer } from './deliverer.js';
 import { Evaluator } from './evaluator.js';
@@ -63,6 +72,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     heartbeatStaleMs: w.heartbeatStale,
     logger: logger.child({ part: 'evaluator' }),
     reportingSince: (at) => ingestion.upSince(at),
+    azureSince: azureGrace(config, ctx),
     remindEveryMs: w.remindEvery,
     onLate: async (gapMs, at) => {
       const itemId = `ops-late-${at}`;
@@ -156,12 +166,48 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   );
   logger.info({ tickEvery: w.tickEvery, concurrency: w.concurrency }, 'worker started');
 
+  // ---- Defender for Cloud connector: on when the four AZURE_* variables are set (src/connector/azure/). ----
+  // Its reports and alerts take the ingest path a pushed report takes; its operator notices ("failing",
+  // "recovered") go to the default channel through the outbox like the late-evaluation notice above.
+  let azure: RunningConnector | null = null;
+  if (config.azure) {
+    azure = await startAzureConnector({
+      settings: config.azure,
+      ctx,
+      connection: deps.connection,
+      solutions,
+      audit: new AuditRepository(ctx),
+      ingest: new IngestService({
+        solutions,
+        reports: new ReportRepository(ctx),
+        delivery,
+        deliverQueue: deps.deliverQueue,
+        defaultChannel: deps.defaultChannel,
+        minSeverity: config.eventMinSeverity,
+        alertAttempts: w.alertAttempts,
+        alertBackoffMs: w.alertBackoff,
+        now,
+      }),
+      notify: async (text) => {
+        const at = now();
+        const itemId = `ops-azure-${at}-${randomBytes(3).toString('hex')}`;
+        await delivery.createItem(itemId, deps.defaultChannel, { text }, at, 7 * 86_400_000);
+        await enqueueDelivery(deps.deliverQueue, itemId, w.alertAttempts, w.alertBackoff);
+      },
+      logger,
+      lockDuration: w.lockDuration,
+      stalledInterval: w.stalledInterval,
+      now,
+    });
+  }
+  // ---- end of the Defender for Cloud connector ----
+
   return {
     evaluator,
     deliverer,
     close: async (force = false) => {
       if (force) await deliverer.releaseHeldLeases();
-      await Promise.all([tickWorker.close(force), deliverWorker?.close(force)]);
+      await Promise.all([tickWorker.close(force), deliverWorker?.close(force), azure?.close()]);
     },
   };
 }

@@ -52,7 +52,9 @@ export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
       }
       await redraw(deps, click, ref.s);
       return click.tell(
-        `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
+        s.source === 'azure'
+          ? `:white_check_mark: *${name}* is connected in secsol only: nothing changed in Defender for Cloud. Defender for Cloud alerts from its vendor count as its events (the 14-day rule).`
+          : `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
       );
     }
 

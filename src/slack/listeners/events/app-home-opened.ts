@@ -15,13 +15,14 @@ export function appHomeOpened(
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
-      const [snapshot, deliveryErrors] = await Promise.all([
+      const [snapshot, deliveryErrors, azure] = await Promise.all([
         deps.status.snapshot(),
         deps.delivery.recentErrors(HOME_ERRORS),
+        deps.azureState?.status(),
       ]);
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ userId: event.user, snapshot, deliveryErrors }),
+        view: homeView({ userId: event.user, snapshot, deliveryErrors, azure }),
       });
     } catch (err) {
       deps.logger.warn({ userId: event.user, err: (err as Error).message }, 'could not publish App Home');
