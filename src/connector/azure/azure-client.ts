@@ -129,6 +129,17 @@ export class DefenderReader {
 }
 
 /**
+ * MSAL's message is `<oauth error>: Error(s): <codes> - Timestamp: … - Description: AADSTS…: <text>\r\nTrace
+ * ID: … - Correlation ID: …`: keep the OAuth error and the description's first line, drop the trace ids.
+ */
+export function signInError(message: string): string {
+  const oauth = /^([a-z_]+):/.exec(message)?.[1];
+  const description = /Description: ([^\r\n]*?)(?: - Correlation ID:.*)?(?:\r?\n|$)/.exec(message)?.[1];
+  if (oauth && description) return `${oauth}: ${description.trim()}`;
+  return message.split(/\r?\n/)[0] ?? message;
+}
+
+/**
  * A failure in words for logs, App Home and the channel notice: never the error object (an SDK error may
  * carry the request), and never the client secret even if some message echoed it.
  */
@@ -139,9 +150,7 @@ export function describeAzureError(err: unknown, secret: string, timeoutMs: numb
   if (name === 'AbortError') {
     text = `Azure did not answer within ${Math.round(timeoutMs / 1000)}s`;
   } else if (name === 'AuthenticationRequiredError' || name === 'AuthenticationError') {
-    // MSAL's message starts with the OAuth error and the AADSTS code; the rest is trace ids.
-    const first = String(e.message ?? '').split(/\r?\n/)[0] ?? '';
-    text = `sign-in to Microsoft Entra failed: ${first}`;
+    text = `sign-in to Microsoft Entra failed: ${signInError(String(e.message ?? ''))}`;
   } else if (typeof e.statusCode === 'number') {
     const code = typeof e.code === 'string' ? ` ${e.code}` : '';
     text = `Azure Resource Manager answered ${e.statusCode}${code}: ${String(e.message ?? '')}`;
