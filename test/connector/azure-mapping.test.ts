@@ -8,7 +8,6 @@ import {
   DEFENDER_NAME,
   defenderSpec,
   mapDefender,
-  portalFor,
   securitySolutionHealth,
 } from '../../src/connector/azure/azure-mapping.js';
 import type { DefenderLists } from '../../src/connector/azure/azure-schemas.js';
@@ -203,16 +202,5 @@ describe('alert routing', () => {
       lifecycle: 'connected',
       azureId: `/subscriptions/${SUB}/providers/Microsoft.Security`,
     });
-  });
-});
-
-describe('the portal of each cloud', () => {
-  it.each([
-    ['https://management.azure.com', 'https://portal.azure.com'],
-    ['https://management.usgovcloudapi.net', 'https://portal.azure.us'],
-    ['https://management.chinacloudapi.cn', 'https://portal.azure.cn'],
-    ['https://127.0.0.1:8443', 'https://portal.azure.com'],
-  ])('%s -> %s', (arm, portal) => {
-    expect(portalFor(arm)).toBe(portal);
   });
 });

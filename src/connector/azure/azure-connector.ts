@@ -12,7 +12,7 @@ import type { AuditRepository } from '../../storage/audit-repository.js';
 import type { StorageContext } from '../../storage/context.js';
 import type { SolutionRepository } from '../../storage/solution-repository.js';
 import { type AzureSettings, DefenderReader, isMicrosoftAuthority } from './azure-client.js';
-import { portalFor } from './azure-mapping.js';
+import { AZURE_PORTAL } from './azure-mapping.js';
 import { AzurePoller } from './azure-poller.js';
 import { ConnectorState } from './connector-state.js';
 import { FactsWriter } from './facts-writer.js';
@@ -72,7 +72,7 @@ export async function startAzureConnector(deps: AzureConnectorDeps): Promise<Run
       mapping: {
         subscriptionId: settings.subscriptionId,
         tenantId: settings.tenantId,
-        portalUrl: portalFor(settings.resourceManagerUrl),
+        portalUrl: AZURE_PORTAL,
       },
       pollEvery: settings.pollEvery,
       logger,

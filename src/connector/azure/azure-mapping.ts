@@ -76,13 +76,8 @@ export interface MappingContext {
 export const DEFENDER_NAME = 'Microsoft Defender for Cloud';
 export const DEFENDER_VENDOR = 'Microsoft';
 
-/** The Azure portal that goes with an ARM endpoint (sovereign clouds have their own). */
-export function portalFor(resourceManagerUrl: string): string {
-  const host = new URL(resourceManagerUrl).hostname;
-  if (host.endsWith('usgovcloudapi.net')) return 'https://portal.azure.us';
-  if (host.endsWith('chinacloudapi.cn')) return 'https://portal.azure.cn';
-  return 'https://portal.azure.com';
-}
+/** The Azure portal (public cloud: the only one whose token audience the connector asks for). */
+export const AZURE_PORTAL = 'https://portal.azure.com';
 
 export function portalLink(ctx: MappingContext, azureId: string): string {
   return `${ctx.portalUrl}/#@${encodeURIComponent(ctx.tenantId)}/resource${azureId}`;

@@ -30,7 +30,7 @@ export const AZURE_CONNECT_CONFIRM = {
   title: { type: 'plain_text' as const, text: 'Connect in secsol only?' },
   text: {
     type: 'plain_text' as const,
-    text: 'This connects it in secsol only: nothing changes in Defender for Cloud (connect it there to deploy its integration). secsol then tracks it and attaches Defender for Cloud alerts from its vendor.',
+    text: 'This connects it in secsol only: nothing changes in Defender for Cloud (connect it there to deploy its integration). Defender for Cloud gives no health data for it, so secsol judges it by the 14-day rule on its security events.',
   },
   confirm: { type: 'plain_text' as const, text: 'Connect in secsol' },
   deny: { type: 'plain_text' as const, text: 'Cancel' },

@@ -53,7 +53,7 @@ export function connectDiscoveredAction(deps: ActionDeps): ActionListener {
       await redraw(deps, click, ref.s);
       return click.tell(
         s.source === 'azure'
-          ? `:white_check_mark: *${name}* is connected in secsol only: nothing changed in Defender for Cloud. Defender for Cloud alerts from its vendor count as its events (the 14-day rule).`
+          ? `:white_check_mark: *${name}* is connected in secsol only: nothing changed in Defender for Cloud. With no health data from Azure, it is judged by the 14-day rule on its security events.`
           : `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
       );
     }
