@@ -5,6 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Config } from './config/config.js';
+import { azureConnectorState, azureGrace } from './connector/azure/azure-connector.js';
 import { exportRedrive } from './export/export-redrive.js';
 import { ExportRepository } from './export/export-repository.js';
 import type { Logger } from './logger.js';
@@ -48,6 +49,9 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
   // Sized to the default cadence; a solution configured with a shorter one is covered down to 250 ms beats.
   const ingestion = new IngestionClock(ctx, ingestionTiming(config.health.every + config.health.grace));
   const reportingSince = (at: number) => ingestion.upSince(at);
+  // The Defender for Cloud connector's grace and state, read by every process (absent when it is off).
+  const azureSince = azureGrace(config, ctx);
+  const azureState = config.azure ? azureConnectorState(ctx, config.azure.pollEvery) : undefined;
   const outbox = new Outbox({
     delivery,
     keys: ctx.keys,
@@ -60,6 +64,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
     repositories: { solutions, flips, reports, audit, delivery, enrollments, ingestion },
     outbox,
     reportingSince,
+    azureSince,
+    azureState,
     slackEvents: new SlackEventLog(ctx),
     status: new StatusService({
       solutions,
@@ -69,6 +75,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       now,
       onCorrupt: (id, err) => opts.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
       reportingSince,
+      azureSince,
     }),
     incidents: new IncidentService({
       solutions,

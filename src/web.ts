@@ -59,7 +59,13 @@ function routes(o: WebOptions) {
     now,
     parseTrustedProxies(config.trustedProxies.join(',')),
   );
-  const metrics = createMetrics({ ctx, queues: o.queues, now, outboxSize: () => parts.outbox.size() });
+  const metrics = createMetrics({
+    ctx,
+    queues: o.queues,
+    now,
+    outboxSize: () => parts.outbox.size(),
+    connectors: parts.azureState ? { azure: parts.azureState } : {},
+  });
   const router = new Router();
   registerProbeRoutes(router, {
     ctx,
@@ -87,6 +93,7 @@ function routes(o: WebOptions) {
     defaults: config.health,
     now,
     reportingSince: parts.reportingSince,
+    azureSince: parts.azureSince,
     deliveries: parts.deliveries,
   });
   registerAuditRoutes(router, { auth, audit: parts.repositories.audit, adminToken: config.adminToken });
@@ -122,6 +129,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     defaults: config.health,
     defaultChannel: o.defaultChannel,
     approvers: new Approvers(config.approvers, o.slackClient, logger.child({ part: 'approvers' }), now),
+    azureState: parts.azureState,
     exportSummary: config.export ? () => new ExportRepository(parts.ctx).summary() : undefined,
     logger: logger.child({ part: 'slack' }),
     now,

@@ -36,6 +36,21 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** The Azure SDK sends bearer tokens only over TLS: an http:// endpoint could never work. */
+const httpsUrl = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim().replace(/\/+$/, '')))
+    .pipe(z.url({ protocol: /^https$/, error: 'must be an https:// URL' }));
+
+const AZURE_CREDENTIALS = [
+  'AZURE_SUBSCRIPTION_ID',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLIENT_SECRET',
+] as const;
+
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD');
 /** An integer variable; empty counts as unset (coercing '' would silently give 0). */
 const int = (fallback: number, min: number, max: number) =>
@@ -112,7 +127,11 @@ const schema = z
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,
     AZURE_CLIENT_SECRET: optionalText,
-    AZURE_RESOURCE_MANAGER_URL: z.string().default('https://management.azure.com').pipe(z.url()),
+    AZURE_RESOURCE_MANAGER_URL: httpsUrl('https://management.azure.com'),
+    AZURE_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
+    SECSOL_AZURE_POLL_EVERY: duration('5m'),
+    SECSOL_AZURE_TIMEOUT: duration('30s'),
+    SECSOL_AZURE_RETRY_BACKOFF: duration('1s'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Operational knobs beyond the spec's table (documented in the README).
     SECSOL_KEY_PREFIX: z
@@ -190,10 +209,16 @@ const schema = z
           message: 'SECSOL_EXPORT_URL and SECSOL_EXPORT_SECRET go together',
         });
       }
-      if (env.AZURE_SUBSCRIPTION_ID !== undefined) {
-        for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const) {
+      // The connector is on with all four credentials; some but not all is a half-done setup, said loudly.
+      const azureSet = AZURE_CREDENTIALS.filter((name) => env[name] !== undefined);
+      if (azureSet.length > 0 && azureSet.length < AZURE_CREDENTIALS.length) {
+        for (const name of AZURE_CREDENTIALS) {
           if (env[name] === undefined) {
-            ctx.addIssue({ code: 'custom', path: [name], message: 'required with AZURE_SUBSCRIPTION_ID' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `required with ${azureSet.join(', ')} (the Defender for Cloud connector needs all four)`,
+            });
           }
         }
       }
@@ -246,7 +271,16 @@ export interface Config {
     readonly tenantId: string;
     readonly clientId: string;
     readonly clientSecret: string;
+    /** Azure Resource Manager's base URL (https). */
     readonly resourceManagerUrl: string;
+    /** Microsoft Entra sign-in host (https); instance discovery is off when it is not Microsoft's. */
+    readonly authorityHost: string;
+    /** How often Defender for Cloud is read. */
+    readonly pollEvery: number;
+    /** Timeout of one Azure request. */
+    readonly timeoutMs: number;
+    /** First backoff of the SDK's exponential retries (5xx) and of ours (timeouts). */
+    readonly retryBackoffMs: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly worker: {
@@ -378,6 +412,10 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
             clientId: e.AZURE_CLIENT_ID,
             clientSecret: e.AZURE_CLIENT_SECRET,
             resourceManagerUrl: e.AZURE_RESOURCE_MANAGER_URL,
+            authorityHost: e.AZURE_AUTHORITY_HOST,
+            pollEvery: e.SECSOL_AZURE_POLL_EVERY,
+            timeoutMs: e.SECSOL_AZURE_TIMEOUT,
+            retryBackoffMs: e.SECSOL_AZURE_RETRY_BACKOFF,
           }
         : undefined,
     logLevel: e.LOG_LEVEL,

@@ -42,9 +42,10 @@ export const DATA_SOURCES: readonly DataSource[] = [
       'Security solutions, discovered solutions, external solutions and their alerts, read from Azure Resource Manager.',
     enroll: { name: 'Partner solution outside Defender', vendor: 'Vendor', family: 'other' },
     setup: [
-      'Create an app registration (service principal) and give it the *Security Reader* role on the subscription.',
-      'Set `AZURE_SUBSCRIPTION_ID`, `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` in secsol’s environment and restart it.',
-      'Connected solutions appear with their health; discovered ones appear under *Discovered solutions* with *Connect*.',
+      'Create a service principal with the *Security Reader* role on the subscription (read-only; it is all secsol needs): `az ad sp create-for-rbac --name secsol --role "Security Reader" --scopes /subscriptions/<subscription-id>`. It prints `appId`, `password` and `tenant`.',
+      'Set `AZURE_SUBSCRIPTION_ID` (the subscription), `AZURE_TENANT_ID` (`tenant`), `AZURE_CLIENT_ID` (`appId`) and `AZURE_CLIENT_SECRET` (`password`) in secsol’s environment and restart it. All four go together.',
+      'Within a minute, and then every 5 minutes (`SECSOL_AZURE_POLL_EVERY`): Defender’s security solutions appear connected with their health, CEF and ATA sources connected with their last event, discovered solutions (and Azure AD Identity Protection) under *Discovered solutions* with *Connect*, and Defender’s alerts as security events. Connect and Delete act in secsol only.',
+      'If it cannot read Azure, App Home and `/metrics` say so and one message is posted here; secsol keeps running.',
       'A partner solution that Defender does not know about can still enroll itself:',
     ],
     after: REPORT_AFTER.slice(0, 1),

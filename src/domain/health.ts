@@ -7,7 +7,7 @@
  * and `deadline` below is that millisecond: the worker re-evaluates a solution no earlier than it.
  */
 import { formatDuration } from './duration.js';
-import type { Cadence, HealthFacts, HealthState } from './model.js';
+import type { Cadence, HealthFacts, HealthState, Source } from './model.js';
 
 export interface HealthPolicy extends Cadence {
   /** The seed's no-data window (14 days by default). */
@@ -19,6 +19,11 @@ export interface HealthPolicy extends Cadence {
    * held against a solution: its reporting clock restarts at this instant (Alertmanager's startup grace).
    */
   reportingSince?: number;
+  /**
+   * The same grace for the solutions read from Defender for Cloud (`source: 'azure'`): since when the
+   * connector has read Azure without a gap. A failing connector is secsol's silence, not the solutions'.
+   */
+  azureSince?: number;
 }
 
 export interface Evaluation {
@@ -33,6 +38,16 @@ export interface Evaluation {
 
 export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number): Evaluation {
   const { every, grace, silenceWindow: window } = policy;
+
+  if (facts.unlistedAt !== undefined && facts.unlistedAt !== null) {
+    const last = facts.lastHealthAt ?? facts.lastEventAt;
+    return {
+      state: 'stopped_reporting',
+      reason: `Defender for Cloud no longer lists it (since ${formatDuration(Math.max(0, now - facts.unlistedAt))} ago)${last === null ? '' : `; last heard of ${formatDuration(Math.max(0, now - last))} ago`}`,
+      nextDueAt: null,
+      deadline: null,
+    };
+  }
 
   if (facts.lastHealthAt !== null && facts.lastHealthStatus !== null) {
     const age = now - facts.lastHealthAt;
@@ -101,14 +116,36 @@ export function evaluate(facts: HealthFacts, policy: HealthPolicy, now: number):
   };
 }
 
-/** The defaults with the startup grace in force (unchanged when there is none). */
-export function withReportingSince(defaults: HealthPolicy, reportingSince: number | undefined): HealthPolicy {
-  return reportingSince === undefined ? defaults : { ...defaults, reportingSince };
+/**
+ * The defaults with the startup grace in force (unchanged when there is none), and the Defender for Cloud
+ * connector's own grace for the solutions it reads.
+ */
+export function withReportingSince(
+  defaults: HealthPolicy,
+  reportingSince: number | undefined,
+  azureSince?: number,
+): HealthPolicy {
+  if (reportingSince === undefined && azureSince === undefined) return defaults;
+  return {
+    ...defaults,
+    ...(reportingSince === undefined ? {} : { reportingSince }),
+    ...(azureSince === undefined ? {} : { azureSince }),
+  };
 }
 
-/** The policy for one solution: its own cadence where set, the global defaults elsewhere. */
+/** The later of two optional instants. */
+function later(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.max(a, b);
+}
+
+/**
+ * The policy for one solution: its own cadence where set, the global defaults elsewhere. A solution read
+ * from Defender for Cloud also gets the connector's grace: its silence while the connector could not read
+ * Azure is not held against it.
+ */
 export function policyFor(
-  solution: { every?: number; grace?: number; unhealthyThreshold?: number },
+  solution: { every?: number; grace?: number; unhealthyThreshold?: number; source?: Source },
   defaults: HealthPolicy,
 ): HealthPolicy {
   return {
@@ -116,7 +153,10 @@ export function policyFor(
     grace: solution.grace ?? defaults.grace,
     silenceWindow: defaults.silenceWindow,
     unhealthyThreshold: solution.unhealthyThreshold ?? defaults.unhealthyThreshold,
-    reportingSince: defaults.reportingSince,
+    reportingSince:
+      solution.source === 'azure'
+        ? later(defaults.reportingSince, defaults.azureSince)
+        : defaults.reportingSince,
   };
 }
 

@@ -64,6 +64,8 @@ export interface Solution {
   connectedAt?: number;
   /** Bumped on every change of configuration or lifecycle: buttons carry it to refuse stale clicks. */
   version: number;
+  /** For `source: 'azure'`: the Azure Resource Manager id it was read from. */
+  azureId?: string;
 }
 
 /** What the health rules need to know about a solution's reporting, all times in ms since the epoch. */
@@ -73,6 +75,11 @@ export interface HealthFacts {
   lastHealthStatus: ReportStatus | null;
   unhealthyStreak: number;
   lastEventAt: number | null;
+  /**
+   * For a solution read from Defender for Cloud: since when Defender for Cloud no longer lists it. It is kept
+   * (not deleted silently), no longer read, and shown as Stopped reporting with that reason.
+   */
+  unlistedAt?: number | null;
 }
 
 export interface HealthReport {

@@ -6,6 +6,7 @@
  */
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ConnectorState } from '../connector/azure/connector-state.js';
 import { registerExportMetrics } from '../export/export-metrics.js';
 import { ExportRepository } from '../export/export-repository.js';
 import type { StorageContext } from '../storage/context.js';
@@ -18,6 +19,8 @@ export interface MetricsDeps {
   now: () => number;
   /** Items waiting in the outbox, all kinds together. */
   outboxSize: () => Promise<number>;
+  /** Connectors by name (e.g. `azure`), whose errors and last success are exported. */
+  connectors?: Record<string, Pick<ConnectorState, 'status'>>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -110,6 +113,38 @@ export function createMetrics(deps: MetricsDeps) {
     }, true),
   });
   registerExportMetrics(registry, new ExportRepository(ctx), bounded);
+  const connectors = Object.entries(deps.connectors ?? {});
+  if (connectors.length > 0) {
+    // Counted by whichever worker polled, kept in Redis: any web process exports the whole system's count.
+    new Counter({
+      name: 'secsol_connector_errors_total',
+      help: 'Failed reads of a connector (e.g. Defender for Cloud)',
+      labelNames: ['connector'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        await bounded(async () => {
+          for (const [name, state] of connectors)
+            this.inc({ connector: name }, (await state.status()).errors);
+        });
+      },
+    });
+    new Gauge({
+      name: 'secsol_connector_last_success_timestamp_seconds',
+      help: 'When a connector last read its source completely (Unix seconds; absent before the first)',
+      labelNames: ['connector'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        await bounded(async () => {
+          for (const [name, state] of connectors) {
+            const { lastSuccessAt } = await state.status();
+            if (lastSuccessAt !== undefined) this.set({ connector: name }, lastSuccessAt / 1000);
+          }
+        });
+      },
+    });
+  }
   return { registry, requests };
 }
 

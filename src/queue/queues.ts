@@ -13,11 +13,14 @@ export const QUEUE = {
   deliver: 'deliver',
   /** Continuous export: one drain job per solution with entries waiting (job id `exp-<solution>`). */
   export: 'export',
+  /** One repeating job (a job scheduler) reads Defender for Cloud, when the connector is on. */
+  azure: 'azure-poll',
 } as const;
 
 export const TICK_SCHEDULER_ID = 'tick';
 /** The export queue's repeating sweep: re-queues the drain of any solution whose job was lost. */
 export const EXPORT_SWEEP_ID = 'export-sweep';
+export const AZURE_SCHEDULER_ID = 'azure-poll';
 
 const exportJobSchema = z
   .object({ solutionId: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'not a solution id') })

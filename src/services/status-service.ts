@@ -34,6 +34,8 @@ export interface StatusServiceDeps {
   onCorrupt?: (id: string, err: unknown) => void;
   /** Since when reports could be received (startup grace); judged without it when absent. */
   reportingSince?: (now: number) => Promise<number | undefined>;
+  /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
+  azureSince?: (now: number) => Promise<number | undefined>;
 }
 
 export interface JudgedSolution {
@@ -126,7 +128,11 @@ export class StatusService {
 
   /** The defaults with the startup grace in force at `now`. */
   private async policyDefaults(now: number): Promise<HealthPolicy> {
-    return withReportingSince(this.deps.defaults, await this.deps.reportingSince?.(now));
+    const [reportingSince, azureSince] = await Promise.all([
+      this.deps.reportingSince?.(now),
+      this.deps.azureSince?.(now),
+    ]);
+    return withReportingSince(this.deps.defaults, reportingSince, azureSince);
   }
 
   /** One solution as stored; null when it does not exist. */

@@ -22,6 +22,9 @@ const EMOJI: Record<string, string> = {
   ':mag:': '🔍',
   ':electric_plug:': '🔌',
   ':heavy_plus_sign:': '➕',
+  ':cloud:': '☁️',
+  ':ghost:': '👻',
+  ':hourglass_flowing_sand:': '⏳',
 };
 
 /** mrkdwn to terminal text: dates, mentions, links and entities resolved, emoji codes drawn. */

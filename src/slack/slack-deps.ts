@@ -1,5 +1,6 @@
 /** What Slack listeners may use: services, never repositories, Redis or the queue. */
 import type { Config } from '../config/config.js';
+import type { ConnectorState } from '../connector/azure/connector-state.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
@@ -24,6 +25,8 @@ export interface SlackDeps {
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
+  /** The Defender for Cloud connector's own health (App Home); absent when it is off. */
+  azureState?: Pick<ConnectorState, 'status'>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */
   teamId?: string;
   /** This app's id (SLACK_APP_ID): requests for another app are dropped. */

@@ -75,6 +75,14 @@ export function buildKeys(prefix: string) {
     ingestHeartbeat: `${p}:ingest:heartbeat`,
     /** STRING: since when reports could be received without a gap (the start of the startup grace). */
     ingestUpSince: `${p}:ingest:up-since`,
+    /** HASH: a connector's health (last success, error count, failing since, last error). */
+    connector: (name: string) => `${p}:connector:${name}`,
+    /** STRING: the last time a connector read its source successfully (its heartbeat). */
+    connectorHeartbeat: (name: string) => `${p}:connector:${name}:heartbeat`,
+    /** STRING: since when a connector has read its source without a gap (the start of its grace). */
+    connectorUpSince: (name: string) => `${p}:connector:${name}:up-since`,
+    /** HASH: Azure resource id (lower case) -> solution id, for every solution the connector ever created. */
+    azureIndex: `${p}:azure:index`,
     /** STRING with TTL: per-token request counter for one rate window. */
     rate: (subject: string, window: number) => `${p}:rate:${subject}:${window}`,
     /** STRING with TTL: a Slack event id already handled (Slack retries deliveries). */

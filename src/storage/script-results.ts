@@ -13,6 +13,7 @@ export const SCRIPT_RESULTS = {
   decideEnrollment: { approved: 'approved', denied: 'denied', missing: 'missing', stale: 'stale' },
   setToken: { 1: 'set', 0: 'exists', [-1]: 'missing', [-2]: 'changed' },
   hsetIfExists: { 1: 'set', 0: 'missing' },
+  setFacts: { 1: 'set', [-1]: 'missing' },
   updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },

@@ -194,6 +194,19 @@ export class Scripts {
     }
   }
 
+  /** Facts learned without a report (a connector's): `rev` bumped, due now, never a recreated record. */
+  async setFacts(a: { id: string; now: number; fields: Fields }): Promise<ScriptOutcome<'setFacts'>> {
+    const { keys } = this;
+    return decodeResult(
+      'setFacts',
+      await this.run(
+        'setFacts',
+        [keys.solution(a.id), keys.deadlines],
+        [a.id, a.now, ...Object.entries(a.fields).flat()],
+      ),
+    );
+  }
+
   /** HSET on a record only if it exists (any record: the caller names its key). */
   async hsetIfExists(a: { key: string; fields: Fields }): Promise<ScriptOutcome<'hsetIfExists'>> {
     return decodeResult(
@@ -227,11 +240,20 @@ export class Scripts {
   }
 
   /** Beats the ingestion heartbeat; returns since when reports could be received without a gap. */
-  async ingestBeat(a: { now: number; gapMs: number; starting: boolean }): Promise<number> {
+  /**
+   * A heartbeat: the web side's (by default) or a connector's (`clock` names its heartbeat and up-since
+   * keys), restarting the up-since instant after a gap or when `starting`.
+   */
+  async ingestBeat(a: {
+    now: number;
+    gapMs: number;
+    starting: boolean;
+    clock?: { heartbeat: string; upSince: string };
+  }): Promise<number> {
     const { keys } = this;
     const reply = await this.run(
       'ingestBeat',
-      [keys.ingestHeartbeat, keys.ingestUpSince],
+      [a.clock?.heartbeat ?? keys.ingestHeartbeat, a.clock?.upSince ?? keys.ingestUpSince],
       [a.now, a.gapMs, a.starting ? '1' : '0'],
     );
     return z.coerce.number().parse(reply);

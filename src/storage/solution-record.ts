@@ -68,6 +68,8 @@ export const solutionHashSchema = z.object({
   snoozedBy: optText,
   acknowledgedBy: optText,
   tokenHash: optText,
+  azureId: optText,
+  unlistedAt: optNum,
 });
 
 export interface SolutionRecord {
@@ -112,6 +114,7 @@ export function parseSolutionHash(hash: Record<string, string>): SolutionRecord 
     createdAt: h.createdAt,
     connectedAt: h.connectedAt,
     version: h.version,
+    azureId: h.azureId,
   };
   return {
     solution,
@@ -121,6 +124,7 @@ export function parseSolutionHash(hash: Record<string, string>): SolutionRecord 
       lastHealthStatus: h.lastHealthStatus ?? null,
       unhealthyStreak: h.unhealthyStreak,
       lastEventAt: h.lastEventAt ?? null,
+      unlistedAt: h.unlistedAt ?? null,
     },
     rev: h.rev,
     state: h.state,
@@ -158,5 +162,6 @@ export function solutionFields(s: Solution): Record<string, string> {
     createdAt: String(s.createdAt),
     connectedAt: s.connectedAt === undefined ? '' : String(s.connectedAt),
     version: String(s.version),
+    azureId: s.azureId ?? '',
   };
 }

@@ -35,6 +35,8 @@ export interface EvaluatorDeps {
   onLate?: (gapMs: number, now: number) => Promise<void>;
   /** Since when reports could be received (startup grace); none when absent. */
   reportingSince?: (now: number) => Promise<number | undefined>;
+  /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
+  azureSince?: (now: number) => Promise<number | undefined>;
   /** Test hook: runs between reading a candidate and committing it (to inject races). */
   beforeCommit?: (solutionId: string) => Promise<void>;
 }
@@ -75,7 +77,8 @@ export class Evaluator {
     }
     const records = ids.length > 0 ? await this.deps.solutions.getMany(ids) : [];
     const reportingSince = ids.length > 0 ? await this.deps.reportingSince?.(now) : undefined;
-    const defaults = withReportingSince(this.deps.defaults, reportingSince);
+    const azureSince = ids.length > 0 ? await this.deps.azureSince?.(now) : undefined;
+    const defaults = withReportingSince(this.deps.defaults, reportingSince, azureSince);
     const results = await Promise.all(
       ids.map((id, i) => this.evaluateOne(id, records[i] ?? null, scores[i] as number, now, defaults)),
     );

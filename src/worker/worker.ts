@@ -3,9 +3,11 @@
  * parts the composition root built.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { type ConnectionOptions, type Job, type Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
+import { type RunningConnector, startAzureConnector } from '../connector/azure/azure-connector.js';
 import { formatDuration } from '../domain/duration.js';
 import { startExport } from '../export/export-worker.js';
 import type { Logger } from '../logger.js';
@@ -60,6 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     heartbeatStaleMs: w.heartbeatStale,
     logger: logger.child({ part: 'evaluator' }),
     reportingSince: parts.reportingSince,
+    azureSince: parts.azureSince,
     onLate: (gapMs, at) =>
       outbox.add(
         'ops',
@@ -175,13 +178,46 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
 
   logger.info({ tickEvery: w.tickEvery, concurrency: w.concurrency }, 'worker started');
 
+  // ---- Defender for Cloud connector: on when the four AZURE_* variables are set (src/connector/azure/). ----
+  // Its reports and alerts take the ingest path a pushed report takes; its operator notices ("failing",
+  // "recovered") go to the default channel through the outbox like the late-evaluation notice above.
+  let azure: RunningConnector | null = null;
+  if (config.azure) {
+    azure = await startAzureConnector({
+      settings: config.azure,
+      ctx,
+      connection: deps.connection,
+      solutions,
+      audit: parts.repositories.audit,
+      ingest: parts.ingest,
+      notify: async (text) => {
+        const at = now();
+        await outbox.add('ops', {
+          id: `ops-azure-${at}-${randomBytes(3).toString('hex')}`,
+          channel: deps.defaultChannel,
+          fields: { text },
+        });
+      },
+      logger,
+      lockDuration: w.lockDuration,
+      stalledInterval: w.stalledInterval,
+      now,
+    });
+  }
+  // ---- end of the Defender for Cloud connector ----
+
   return {
     evaluator,
     deliverer,
     close: async (force = false) => {
       watchdog.stop();
       if (force) await deliverer.releaseHeldLeases();
-      await Promise.all([tickWorker.close(force), deliverWorker?.close(force), exporter.close(force)]);
+      await Promise.all([
+        tickWorker.close(force),
+        deliverWorker?.close(force),
+        exporter.close(force),
+        azure?.close(),
+      ]);
     },
   };
 }

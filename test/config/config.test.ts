@@ -235,6 +235,62 @@ describe('loadConfig', () => {
       expect(named(error)).toEqual(expect.arrayContaining(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']));
       expect(named(error)).not.toContain('AZURE_TENANT_ID');
     });
+
+    it('names the missing Azure credentials whichever of the four is set, and never shows the secret', () => {
+      const error = configErrorOf({ AZURE_CLIENT_SECRET: 'very-secret-value' });
+      expect(named(error).sort()).toEqual(['AZURE_CLIENT_ID', 'AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID']);
+      expect(error.message).not.toContain('very-secret-value');
+    });
+
+    it.each([
+      ['AZURE_RESOURCE_MANAGER_URL', 'http://management.azure.com'],
+      ['AZURE_AUTHORITY_HOST', 'http://login.microsoftonline.com'],
+      ['AZURE_AUTHORITY_HOST', 'not a url'],
+      ['SECSOL_AZURE_POLL_EVERY', 'often'],
+    ])('refuses %s=%s (the SDK sends tokens only over https)', (name, value) => {
+      expect(named(configErrorOf({ [name]: value }))).toContain(name);
+    });
+  });
+
+  describe('when all four Azure credentials are set', () => {
+    const azure = {
+      AZURE_SUBSCRIPTION_ID: '20ff7fc3-e762-44dd-bd96-b71116dcdc23',
+      AZURE_TENANT_ID: 'tenant',
+      AZURE_CLIENT_ID: 'client',
+      AZURE_CLIENT_SECRET: 'secret',
+    };
+
+    it('turns the connector on with the documented defaults', () => {
+      expect(loadConfig(azure).azure).toEqual({
+        subscriptionId: '20ff7fc3-e762-44dd-bd96-b71116dcdc23',
+        tenantId: 'tenant',
+        clientId: 'client',
+        clientSecret: 'secret',
+        resourceManagerUrl: 'https://management.azure.com',
+        authorityHost: 'https://login.microsoftonline.com',
+        pollEvery: 5 * 60_000,
+        timeoutMs: 30_000,
+        retryBackoffMs: 1000,
+      });
+    });
+
+    it('takes other endpoints and intervals', () => {
+      const config = loadConfig({
+        ...azure,
+        AZURE_RESOURCE_MANAGER_URL: 'https://127.0.0.1:8443/',
+        AZURE_AUTHORITY_HOST: 'https://127.0.0.1:9443',
+        SECSOL_AZURE_POLL_EVERY: '2s',
+      });
+      expect(config.azure).toMatchObject({
+        resourceManagerUrl: 'https://127.0.0.1:8443',
+        authorityHost: 'https://127.0.0.1:9443',
+        pollEvery: 2000,
+      });
+    });
+
+    it('stays off without them', () => {
+      expect(loadConfig({}).azure).toBeUndefined();
+    });
   });
 
   describe('when REDIS_CLUSTER_NODES is set', () => {

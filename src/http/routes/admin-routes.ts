@@ -25,6 +25,8 @@ export interface AdminRouteDeps {
   now: () => number;
   /** Since when reports could be received (startup grace). */
   reportingSince?: (now: number) => Promise<number | undefined>;
+  /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
+  azureSince?: (now: number) => Promise<number | undefined>;
   deliveries: DeliveryService;
 }
 
@@ -67,12 +69,18 @@ export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: n
           ? 'recovered'
           : iso(rec.snoozedUntil),
     version: s.version,
+    // Read from Defender for Cloud: where from, and since when Azure no longer lists it (if it does not).
+    ...(s.source === 'azure' ? { azureId: s.azureId ?? null, unlistedAt: iso(rec.facts.unlistedAt) } : {}),
   };
 }
 
 export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
   const defaultsAt = async (now: number): Promise<HealthPolicy> => {
-    return withReportingSince(deps.defaults, await deps.reportingSince?.(now));
+    const [reportingSince, azureSince] = await Promise.all([
+      deps.reportingSince?.(now),
+      deps.azureSince?.(now),
+    ]);
+    return withReportingSince(deps.defaults, reportingSince, azureSince);
   };
   const admin = (req: Parameters<Authenticator['requireSecret']>[0]) =>
     deps.auth.requireSecret(req, deps.adminToken, 'admin');

@@ -4,6 +4,7 @@
  * and 3000 characters per section whatever the number of solutions.
  */
 import type { HomeView, KnownBlock } from '@slack/types';
+import type { ConnectorStatus } from '../../connector/azure/connector-state.js';
 import { STATE_LABEL } from '../../domain/model.js';
 import type { ExportSummary } from '../../export/export-repository.js';
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
@@ -24,6 +25,8 @@ export interface HomeInput {
   deliveryErrors: DeliveryError[];
   /** Continuous export's totals; absent when export is off. */
   exportSummary?: ExportSummary;
+  /** The Defender for Cloud connector's health, when it is on. */
+  azure?: ConnectorStatus;
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -69,6 +72,30 @@ function snoozeRow(j: JudgedSolution): KnownBlock {
       : `until ${slackDate(record.snoozedUntil ?? 0)}`;
   return section(
     `:zzz: *${name(record)}*: alerts held ${until} · now ${STATE_EMOJI[evaluation.state]} ${STATE_LABEL[evaluation.state]}`,
+  );
+}
+
+/** The Defender for Cloud connector: reading, failing (since when, why), or not read yet. */
+export function connectorBlock(status: ConnectorStatus): KnownBlock {
+  const title = '*Microsoft Defender for Cloud connector*';
+  const errors = `${nf.format(status.errors)} failed read${status.errors === 1 ? '' : 's'} so far`;
+  if (status.failingSince !== undefined) {
+    const last =
+      status.lastSuccessAt !== undefined
+        ? `last good read ${slackDate(status.lastSuccessAt)}`
+        : 'no good read yet';
+    return section(
+      `:warning: ${title}: failing since ${slackDate(status.failingSince)} (${errors}; ${last})
+` +
+        `\`${escTrunc(oneLine(status.lastError ?? 'unknown error').replace(/`/g, "'"), 500)}\`
+` +
+        'Solutions read from Azure keep their last known state until it reads Azure again.',
+    );
+  }
+  if (status.lastSuccessAt === undefined)
+    return section(`:hourglass_flowing_sand: ${title}: not read Azure yet`);
+  return section(
+    `:white_check_mark: ${title}: last read Azure ${slackDate(status.lastSuccessAt)} · ${errors}`,
   );
 }
 
@@ -145,6 +172,8 @@ export function homeView(input: HomeInput): HomeView {
       );
     }
   }
+
+  if (input.azure) blocks.push({ type: 'divider' }, connectorBlock(input.azure));
 
   blocks.push({ type: 'divider' });
   const errors = input.deliveryErrors.slice(0, HOME_ERRORS);

@@ -1,4 +1,4 @@
-import { type HealthState, STATE_LABEL } from '../../domain/model.js';
+import { type HealthState, type Source, STATE_LABEL } from '../../domain/model.js';
 
 /** Colored state markers: Slack has no colored text, so the color lives in the emoji. */
 export const STATE_EMOJI: Record<HealthState, string> = {
@@ -18,4 +18,20 @@ export const SEVERITY_EMOJI: Record<string, string> = {
   medium: ':large_yellow_circle:',
   high: ':red_circle:',
   critical: ':rotating_light:',
+};
+
+/** Where a solution's data comes from, for solutions read from Defender for Cloud ('' for pushed ones). */
+export function sourceBadge(source: Source): string {
+  return source === 'azure' ? ':cloud: _Defender for Cloud_' : '';
+}
+
+/** The confirmation Connect asks for on a solution read from Azure: it changes nothing in Azure. */
+export const AZURE_CONNECT_CONFIRM = {
+  title: { type: 'plain_text' as const, text: 'Connect in secsol only?' },
+  text: {
+    type: 'plain_text' as const,
+    text: 'This connects it in secsol only: nothing changes in Defender for Cloud (connect it there to deploy its integration). Defender for Cloud gives no health data for it, so secsol judges it by the 14-day rule on its security events.',
+  },
+  confirm: { type: 'plain_text' as const, text: 'Connect in secsol' },
+  deny: { type: 'plain_text' as const, text: 'Cancel' },
 };

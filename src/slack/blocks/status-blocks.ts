@@ -12,7 +12,7 @@ import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
 import { escTrunc, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
-import { STATE_EMOJI } from './state-style.js';
+import { AZURE_CONNECT_CONFIRM, STATE_EMOJI, sourceBadge } from './state-style.js';
 
 /** Connected solutions per page: with the other parts this keeps a page under ~45 blocks and ~10k chars. */
 export const STATUS_PAGE_SIZE = 20;
@@ -29,7 +29,7 @@ const SUMMARY_ORDER: HealthState[] = ['unhealthy', 'stopped_reporting', 'not_rep
 
 const nf = new Intl.NumberFormat('en-US');
 
-type Button = ReturnType<typeof button>;
+type Button = ReturnType<typeof button> & { confirm?: typeof AZURE_CONNECT_CONFIRM };
 
 function section(text: string, accessory?: Button): KnownBlock {
   return accessory
@@ -85,18 +85,22 @@ export function connectedRow(j: JudgedSolution, now: number): KnownBlock {
     (record.snoozedUntil === Number.POSITIVE_INFINITY || record.snoozedUntil > now)
       ? ' :zzz:'
       : '';
+  const badge = s.source === 'azure' ? ` · ${sourceBadge(s.source)}` : '';
   const text =
-    `${STATE_EMOJI[evaluation.state]} *${solutionName(record)}* · ${STATE_LABEL[evaluation.state]}${overlay}\n` +
+    `${STATE_EMOJI[evaluation.state]} *${solutionName(record)}* · ${STATE_LABEL[evaluation.state]}${overlay}${badge}\n` +
     `${escTrunc(oneLine(evaluation.reason), 160)} · ${lastEvent}`;
   return section(text, button(ACTION.view, 'View', { s: s.id }));
 }
 
 export function discoveredRow(record: SolutionRecord): KnownBlock {
   const s = record.solution;
+  const azure = s.source === 'azure';
+  const unlisted = azure && record.facts.unlistedAt ? ' · Defender for Cloud no longer lists it' : '';
   const text =
-    `:mag: *${solutionName(record)}* (${escTrunc(oneLine(s.vendor), 60)}, ${s.family})\n` +
-    `Discovered ${slackDate(s.createdAt)} · not connected: no alerts yet`;
-  return section(text, button(ACTION.connect, 'Connect', { s: s.id, v: s.version }, 'primary'));
+    `:mag: *${solutionName(record)}* (${escTrunc(oneLine(s.vendor), 60)}, ${s.family})${azure ? ` · ${sourceBadge(s.source)}` : ''}\n` +
+    `Discovered ${slackDate(s.createdAt)} · not connected: no alerts yet${unlisted}`;
+  const connect = button(ACTION.connect, 'Connect', { s: s.id, v: s.version }, 'primary');
+  return section(text, azure ? { ...connect, confirm: AZURE_CONNECT_CONFIRM } : connect);
 }
 
 export function sourceRow(source: DataSource): KnownBlock {

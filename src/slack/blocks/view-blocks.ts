@@ -13,7 +13,13 @@ import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
 import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
-import { SEVERITY_EMOJI, STATE_EMOJI, stateBadge } from './state-style.js';
+import {
+  AZURE_CONNECT_CONFIRM,
+  SEVERITY_EMOJI,
+  STATE_EMOJI,
+  sourceBadge,
+  stateBadge,
+} from './state-style.js';
 
 export interface SolutionViewInput {
   record: SolutionRecord;
@@ -88,11 +94,13 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   const vendor = escTrunc(oneLine(s.vendor), 80);
   const blocks: KnownBlock[] = [];
 
+  const badge = s.source === 'azure' ? ` · ${sourceBadge(s.source)}` : '';
   const head = evaluation
-    ? `${stateBadge(evaluation.state)}: *${name}* (${vendor}, ${s.family})\n${escTrunc(evaluation.reason, 1000)}`
-    : `:mag: *${name}* (${vendor}, ${s.family}) is *${s.lifecycle}*, not connected: no health is tracked yet.`;
+    ? `${stateBadge(evaluation.state)}: *${name}* (${vendor}, ${s.family})${badge}\n${escTrunc(evaluation.reason, 1000)}`
+    : `:mag: *${name}* (${vendor}, ${s.family})${badge} is *${s.lifecycle}*, not connected: no health is tracked yet.`;
   blocks.push(section(head));
   if (s.description) blocks.push(section(`> ${escTrunc(oneLine(s.description), 1000)}`));
+  if (s.source === 'azure') blocks.push(section(azureText(record, now)));
   if (record.lastHealthMessage) {
     blocks.push(section(`Last report said: _${escTrunc(oneLine(record.lastHealthMessage), 1000)}_`));
   }
@@ -177,6 +185,20 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   return { text, blocks };
 }
 
+/** Where a solution read from Defender for Cloud comes from, and whether Azure still lists it. */
+function azureText(record: SolutionRecord, now: number): string {
+  const id = record.solution.azureId ?? '(unknown)';
+  const lines = [`*Azure resource* \`${escTrunc(oneLine(id).replace(/`/g, "'"), 1000)}\``];
+  const unlisted = record.facts.unlistedAt;
+  if (unlisted) {
+    lines.push(
+      `:ghost: Defender for Cloud no longer lists it (since ${slackDate(unlisted)}, ${ago(now, unlisted)}): secsol keeps it and stops reading it. Delete it if it was removed on purpose.`,
+    );
+  }
+  lines.push('_Read from Defender for Cloud: Connect and Delete here act in secsol only, never in Azure._');
+  return lines.join('\n');
+}
+
 /** The management buttons: console (only for a real web URL), link, configure, delete (confirmed). */
 function solutionActions(record: SolutionRecord): KnownBlock {
   const s = record.solution;
@@ -197,6 +219,7 @@ function solutionActions(record: SolutionRecord): KnownBlock {
       style: 'primary',
       text: { type: 'plain_text', text: 'Connect' },
       value: ref,
+      ...(s.source === 'azure' ? { confirm: AZURE_CONNECT_CONFIRM } : {}),
     });
   } else {
     elements.push(
@@ -225,7 +248,10 @@ function solutionActions(record: SolutionRecord): KnownBlock {
       text: {
         type: 'plain_text',
         // No name here: confirm dialogs are plain text, and a name is outside input.
-        text: 'It will be disconnected: its token stops working and its history is removed. Only approvers can do this.',
+        text:
+          s.source === 'azure'
+            ? 'It is deleted in secsol only: nothing changes in Defender for Cloud, and secsol will not add it again. Its history in secsol is removed. Only approvers can do this.'
+            : 'It will be disconnected: its token stops working and its history is removed. Only approvers can do this.',
       },
       confirm: { type: 'plain_text', text: 'Delete' },
       deny: { type: 'plain_text', text: 'Cancel' },

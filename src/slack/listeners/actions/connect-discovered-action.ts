@@ -53,7 +53,9 @@ export function connectDiscoveredAction(deps: SlackDeps): ActionListener {
       }
       await redraw(deps, click, ref.s);
       return click.tell(
-        `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
+        s.source === 'azure'
+          ? `:white_check_mark: *${name}* is connected in secsol only: nothing changed in Defender for Cloud. With no health data from Azure, it is judged by the 14-day rule on its security events.`
+          : `:white_check_mark: *${name}* is connected. It shows as Not reported until its first health report.`,
       );
     }
 

@@ -12,14 +12,15 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
-      const [snapshot, deliveryErrors, exportSummary] = await Promise.all([
+      const [snapshot, deliveryErrors, exportSummary, azure] = await Promise.all([
         deps.status.snapshot(),
         deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
+        deps.azureState?.status(),
       ]);
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary }),
+        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary, azure }),
       });
     } catch (err) {
       deps.logger.warn({ userId: event.user, err: (err as Error).message }, 'could not publish App Home');
