@@ -54,7 +54,7 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   const storageOpts = { exportEnabled: config.export !== undefined };
   const ctx = storageContext(redis, config.keyPrefix, storageOpts);
   const queues = openQueues(bullConnection, ctx.keys.bullPrefix, outage);
-  const target = await slackTarget(config, { web: opts.web, logger, print: opts.print });
+  const target = await slackTarget(config, { web: opts.web, logger, redis, print: opts.print });
   const slackClient = createWebClient(
     { token: target.token, apiUrl: target.apiUrl, timeoutMs: config.slack.timeoutMs },
     logger.child({ part: 'slack' }),

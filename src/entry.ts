@@ -14,7 +14,7 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, `secsol-${role.name}`);
+  const logger = createLogger(config.logLevel, `secsol-${role.name}`, { pretty: config.slack.local });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandledRejection'));
   let running: Awaited<ReturnType<typeof run>>;
   try {

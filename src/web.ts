@@ -104,6 +104,10 @@ function routes(o: WebOptions) {
 
 export async function startWeb(o: WebOptions): Promise<RunningWeb> {
   const { config, parts, target, logger, now } = o;
+  // In local mode the loopback Slack (Web API and response_urls) is the only place secsol sends to.
+  const slackConfig: Config = target.local
+    ? { ...config, slack: { ...config.slack, apiUrl: target.apiUrl } }
+    : config;
   const { router, metrics } = routes(o);
   const slackApp = await createSlackApp({
     botToken: target.token,
@@ -113,14 +117,14 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     timeoutMs: config.slack.timeoutMs,
     logger,
     now,
-    fetch: guardedFetch(target.local ? { slack: { ...config.slack, apiUrl: target.apiUrl } } : config),
+    fetch: guardedFetch(slackConfig),
   });
   // Also a boot check: a revoked or wrong bot token stops the start here, loudly.
   const identity = await o.slackClient.auth.test();
   registerListeners(slackApp.app, {
     teamId: identity.team_id,
     appId: config.slack.appId,
-    config,
+    config: slackConfig,
     solutions: parts.solutions,
     status: parts.status,
     incidents: parts.incidents,

@@ -1,10 +1,12 @@
 /**
  * What came back from secsol, as text for the terminal: each answer's blocks rendered as text, where it
- * would show in Slack, and its buttons numbered for `npm run slack -- click <n>`.
+ * would show in Slack, and its buttons numbered for `npm run slack -- click <n>`; channel messages posted
+ * or changed with their own numbers (`click 7.2`), and a modal opened (`submit`).
  */
 
-import { blocksToText } from '../slack/render-text.js';
+import { blocksToText, type TextStyle } from '../slack/render-text.js';
 import { newSlackTs } from '../slack/request-signing.js';
+import { asMessage, channelMessageText, indent, modalText } from './channel-text.js';
 import { type Block, choicesOf, listChoices, type Message } from './choices.js';
 import type { Exchange } from './exchange.js';
 import type { LastReply } from './last-reply.js';
@@ -16,13 +18,6 @@ function messageFrom(raw: Record<string, unknown>): Message {
     blocks: Array.isArray(raw.blocks) ? (raw.blocks as Block[]) : [],
     ephemeral: raw.response_type !== 'in_channel',
   };
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }
 
 function ackMessage(ack: string): Message {
@@ -49,14 +44,14 @@ export interface RenderedAnswer {
  */
 export function renderAnswer(
   ex: Exchange,
-  who: { userId: string; channel: string; clicked: boolean },
+  who: { userId: string; channel: string; clicked: boolean; style: TextStyle },
 ): RenderedAnswer {
   const out: string[] = [];
   const messages: Message[] = [];
   let changedClicked = false;
   const show = (title: string, message: Message) => {
     messages.push(message);
-    out.push(`\n── ${title} ──`, indent(blocksToText(message.blocks, message.text) || '(empty)'));
+    out.push(`\n── ${title} ──`, indent(blocksToText(message.blocks, message.text, who.style) || '(empty)'));
   };
   const where = (m: Message) => (m.ephemeral ? 'only you can see this' : `posted in #${who.channel}`);
   const ack = ex.ackText.trim();
@@ -78,11 +73,19 @@ export function renderAnswer(
       message,
     );
   }
-  if (messages.length === 0 && !changedClicked) {
-    out.push(
-      '\n(no answer here: anything secsol sent through the Slack Web API, such as a modal, a channel',
-      'message or an ephemeral message, is printed in its own terminal as [slack] lines)',
-    );
+  for (const m of ex.ephemeral) show(`only you can see this (in #${m.channel})`, asMessage(m, true));
+  for (const m of ex.changed) out.push('', channelMessageText(m, who.style, 'changed just now'));
+  for (const m of ex.posted) out.push('', channelMessageText(m, who.style, 'new'));
+  changedClicked ||= ex.changed.length > 0;
+  if (ex.modal) out.push('', modalText(ex.modal, who.style));
+  const elsewhere = ex.changed.length + ex.posted.length > 0 || ex.modal !== null;
+  if (messages.length === 0) {
+    if (!elsewhere) {
+      out.push(
+        '\n(no answer: secsol may still be working on it; npm run slack -- messages shows the channel, and',
+        "secsol's own terminal prints every Slack call as [slack] lines)",
+      );
+    }
     return { text: `${out.join('\n')}\n` };
   }
   const choices = choicesOf(messages);

@@ -27,6 +27,8 @@ export interface Settings {
   url: string;
   secret: string;
   userId: string;
+  /** The channel `messages` and `click <m>.<b>` work on (SECSOL_CHANNEL). */
+  channel: string;
   waitMs: number;
 }
 
@@ -57,5 +59,8 @@ export function settingsFrom(env: NodeJS.ProcessEnv): Settings {
     }
   }
   if (!secret) throw new CliError(`${SECRET_FILE} is empty: restart secsol to write a new one`);
-  return { url, secret, userId, waitMs };
+  const channel = env.SECSOL_CHANNEL?.trim() || LOCAL_CHANNEL;
+  if (!/^[CGD][A-Z0-9]{2,}$/.test(channel))
+    throw new CliError(`SECSOL_CHANNEL must be a channel id like C0LOCAL`);
+  return { url, secret, userId, channel, waitMs };
 }

@@ -1,28 +1,50 @@
 /**
  * One exchange with secsol: a request signed as Slack signs it, posted to `/slack/events`, then every
- * answer that follows on its response_url until secsol goes quiet.
+ * answer that follows until secsol goes quiet: on the request's response_url (served by local mode's
+ * loopback Slack), and through the Web API (channel messages posted or changed, ephemeral messages, a
+ * modal opened), read back from the loopback Slack.
  */
-import { signedHeaders } from '../slack/request-signing.js';
+import { newTriggerId, signedHeaders } from '../slack/request-signing.js';
 import { CliError, SECRET_FILE, type Settings } from './cli-settings.js';
-import { listenForResponses, type ResponsePost } from './response-listener.js';
+import type { LocalMessage, LocalSlack, LocalView } from './local-slack-client.js';
 
 /** Bolt itself answers 404 after about 3 s without an ack; no answer at all by now means secsol is stuck. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** After an answer, how long to wait for another one. */
-const QUIET_MS = 300;
+const QUIET_MS = 500;
+const POLL_MS = 100;
+/** Channel messages compared before and after, to see which ones the request changed. */
+const WATCHED_MESSAGES = 30;
+
+export interface ResponsePost {
+  body: Record<string, unknown>;
+}
 
 export interface Exchange {
   ackText: string;
   posts: ResponsePost[];
+  /** Channel messages posted during the exchange, and older ones it changed. */
+  posted: LocalMessage[];
+  changed: LocalMessage[];
+  /** Messages only the acting user sees, posted through chat.postEphemeral. */
+  ephemeral: LocalMessage[];
+  /** The modal the request opened or changed. */
+  modal: LocalView | null;
 }
 
-async function post(settings: Settings, body: string): Promise<string> {
+export interface RequestSpec {
+  body: string;
+  contentType?: string;
+}
+
+/** Posts one signed request to secsol's `/slack/events` and returns its ack body. */
+export async function post(settings: Settings, spec: RequestSpec): Promise<string> {
   let res: Response;
   try {
     res = await fetch(`${settings.url}/slack/events`, {
       method: 'POST',
-      headers: signedHeaders(body, settings.secret),
-      body,
+      headers: signedHeaders(spec.body, settings.secret, { contentType: spec.contentType }),
+      body: spec.body,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (err) {
@@ -52,23 +74,59 @@ async function post(settings: Settings, body: string): Promise<string> {
   return text;
 }
 
-/** Sends the body `build` makes for a fresh response_url, and collects the ack and what follows. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends the request `build` makes for a fresh response_url and trigger_id, and collects what follows.
+ * `original` is the channel message clicked: its response_url's replace_original acts on it.
+ */
 export async function exchange(
   settings: Settings,
-  build: (responseUrl: string) => string,
+  local: LocalSlack,
+  where: { channel: string; original?: { channel: string; ts: string } },
+  build: (responseUrl: string, triggerId: string) => RequestSpec,
 ): Promise<Exchange> {
-  const listener = await listenForResponses();
-  try {
-    const ackText = await post(settings, build(listener.url));
-    // An answer in the ack usually comes alone; an empty ack means the answer follows on the response_url.
-    let wait = ackText.trim() ? QUIET_MS : settings.waitMs;
-    let seen = 0;
-    while (listener.posts.length > seen || (await listener.next(wait))) {
-      seen = listener.posts.length;
-      wait = QUIET_MS;
+  const user = settings.userId;
+  const triggerId = newTriggerId();
+  const [response, before, state, modalBefore] = await Promise.all([
+    local.responseUrl(where.original ?? null),
+    local.messages(where.channel, WATCHED_MESSAGES),
+    local.state(where.channel, user),
+    local.modal(user),
+    local.registerTrigger(triggerId, user),
+  ]);
+  const ackText = await post(settings, build(response.url, triggerId));
+  const seenBefore = new Map(before.map((m) => [m.n, JSON.stringify(m)]));
+  let result: Exchange = { ackText, posts: [], posted: [], changed: [], ephemeral: [], modal: null };
+  let fingerprint = '';
+  // An answer in the ack usually comes alone; an empty ack means the answer follows.
+  let quietSince = Date.now();
+  let wait = ackText.trim() ? QUIET_MS : settings.waitMs;
+  while (Date.now() - quietSince < wait) {
+    await sleep(POLL_MS);
+    const [posts, after, ephemeral, modal] = await Promise.all([
+      local.responses(response.id),
+      local.messages(where.channel, WATCHED_MESSAGES),
+      local.ephemeralSince(user, state.lastEphemeral),
+      local.modal(user),
+    ]);
+    const posted = after.filter((m) => m.n > state.lastMessage);
+    const changed = after.filter((m) => seenBefore.has(m.n) && seenBefore.get(m.n) !== JSON.stringify(m));
+    const openedModal = modal && modal.hash !== modalBefore?.hash ? modal : null;
+    result = {
+      ackText,
+      posts: posts.map((body) => ({ body })),
+      posted,
+      changed,
+      ephemeral,
+      modal: openedModal,
+    };
+    const now = JSON.stringify([posts, posted, changed, ephemeral, openedModal?.hash]);
+    if (now !== fingerprint) {
+      fingerprint = now;
+      quietSince = Date.now();
+      if (now !== '[[],[],[],[],null]') wait = QUIET_MS;
     }
-    return { ackText, posts: [...listener.posts] };
-  } finally {
-    await listener.close();
   }
+  return result;
 }

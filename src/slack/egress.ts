@@ -1,6 +1,6 @@
 /**
  * Where the Slack side of secsol may send HTTP requests: Slack's Web API (or the stand-in it was
- * configured with), Slack's response URLs, and in local mode the loopback. A signed payload's
+ * configured with, in local mode the loopback Slack), and Slack's response URLs. A signed payload's
  * `response_url` is still data; following an arbitrary one would let anyone who can shape a payload make
  * us call into the network. Bolt's `respond()` and the Web API client both go through `guardedFetch`.
  */
@@ -24,16 +24,16 @@ export function isAllowedSlackUrl(url: string, config: Pick<Config, 'slack'>): b
   ) {
     return true;
   }
+  // The configured stand-in: in local mode the loopback Slack (its Web API and the response_urls it hands
+  // `npm run slack`), never another loopback port.
   if (config.slack.apiUrl) {
     try {
-      if (new URL(config.slack.apiUrl).origin === parsed.origin) return true;
+      return new URL(config.slack.apiUrl).origin === parsed.origin;
     } catch {
       return false;
     }
   }
-  return (
-    config.slack.local && parsed.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(parsed.hostname)
-  );
+  return false;
 }
 
 export class EgressRefused extends Error {

@@ -29,3 +29,25 @@ describe('isAllowedSlackUrl', () => {
     expect(isAllowedSlackUrl('http://127.0.0.1:6379/', withFake)).toBe(false);
   });
 });
+
+describe('isAllowedSlackUrl in local mode', () => {
+  const local = { slack: { local: true, timeoutMs: 1000 } };
+  const withLoopbackSlack = { slack: { ...local.slack, apiUrl: 'http://127.0.0.1:4567/api/' } };
+
+  it("allows only the loopback Slack's own origin (its Web API and response_urls)", () => {
+    expect(
+      isAllowedSlackUrl('http://127.0.0.1:4567/response/0123456789abcdef01234567', withLoopbackSlack),
+    ).toBe(true);
+    for (const url of [
+      'http://127.0.0.1:4568/response/x',
+      'http://localhost:4567/x',
+      'http://127.0.0.1:6379/',
+    ]) {
+      expect(isAllowedSlackUrl(url, withLoopbackSlack), url).toBe(false);
+    }
+  });
+
+  it('refuses every loopback URL when no loopback Slack is configured', () => {
+    expect(isAllowedSlackUrl('http://127.0.0.1:4567/response/x', local)).toBe(false);
+  });
+});
