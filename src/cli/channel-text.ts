@@ -64,12 +64,14 @@ export function modalText(v: LocalView, style: TextStyle): string {
     indent(blocksToText(v.view.blocks as unknown[], '', style)),
   ];
   if (fields.length > 0) {
+    const example = fields.find((f) => f.optional) ?? fields[0];
     lines.push(
       '',
-      `  [${submit}]: npm run slack -- submit ${fields.map((f) => `--field ${f.name}=…`).join(' ')}`,
+      `  [${submit}]: npm run slack -- submit [--field <name>=<value> ...], e.g. --field ${example?.name}=…`,
+      '  Fields (a field you leave out keeps the value shown):',
     );
-    lines.push('  Fields (unchanged ones keep the value shown):');
-    for (const f of fields) lines.push(`    ${f.name}  ${f.label}${f.optional ? ' (optional)' : ''}`);
+    const width = Math.max(...fields.map((f) => f.name.length));
+    for (const f of fields) lines.push(`    ${f.name.padEnd(width)}  ${f.label}`);
   }
   return lines.join('\n');
 }

@@ -98,6 +98,7 @@ export async function submitModal(
   if (!open)
     throw new CliError(`no modal is open for ${settings.userId}: a button such as Configure opens one`);
   const title = (open.view.title as { text?: string } | undefined)?.text ?? 'modal';
+  submitPayload(settings.userId, open, fields); // a field the modal does not have: refused before sending
   write(
     `submit "${title}" as ${settings.userId}${
       Object.keys(fields).length

@@ -98,23 +98,34 @@ function inputState(el: Block, typed: string | undefined): Record<string, unknow
   return { type, value: value === '' ? null : value };
 }
 
+/** A field named by its block_id (`cfg_every`), the end of it (`every`) or its label (`Expected every`). */
+function fieldId(inputs: Block[], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const label = (b: Block) => String((b.label as Block | undefined)?.text ?? '').toLowerCase();
+  const match =
+    inputs.find((b) => b.block_id === name) ??
+    inputs.find((b) => String(b.block_id).toLowerCase().endsWith(`_${wanted}`)) ??
+    inputs.find((b) => label(b) === wanted || label(b).replace(/ \(optional\)$/, '') === wanted);
+  return match ? String(match.block_id) : undefined;
+}
+
 /** `state.values` of a modal's input blocks: initial values, unless `fields` (block_id → text) says otherwise. */
 export function modalState(view: Block, fields: Record<string, string>): StateValues {
   const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as Block[];
   const inputs = blocks.filter((b) => b.type === 'input' && typeof b.block_id === 'string');
-  const known = new Set(inputs.map((b) => b.block_id as string));
-  for (const name of Object.keys(fields)) {
-    if (!known.has(name)) {
-      throw new CliError(
-        `the modal has no field "${name}"; its fields: ${[...known].join(', ') || '(none)'}`,
-      );
-    }
+  const ids = inputs.map((b) => b.block_id as string);
+  const typed = new Map<string, string>();
+  for (const [name, value] of Object.entries(fields)) {
+    const id = fieldId(inputs, name);
+    if (!id)
+      throw new CliError(`the modal has no field "${name}"; its fields: ${ids.join(', ') || '(none)'}`);
+    typed.set(id, value);
   }
   const values: StateValues = {};
   for (const b of inputs) {
     const el = (b.element ?? {}) as Block;
     const actionId = typeof el.action_id === 'string' ? el.action_id : 'input';
-    values[b.block_id as string] = { [actionId]: inputState(el, fields[b.block_id as string]) };
+    values[b.block_id as string] = { [actionId]: inputState(el, typed.get(b.block_id as string)) };
   }
   return values;
 }

@@ -105,7 +105,7 @@ export function mrkdwnToText(text: string, style: TextStyle = PLAIN): string {
       )
       .replace(/:[a-z0-9_+-]+:/g, (m) => EMOJI[m] ?? m)
       // What secsol escaped is shown as text, marked, so that one sees it was neither a mention nor a link.
-      .replace(/&lt;([^&\n]*)&gt;/g, '⟪escaped: <$1>⟫')
+      .replace(/&lt;([!@#][^&\n]*|(?:https?|mailto):[^&\n]*)&gt;/g, '⟪escaped: <$1>⟫')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')
