@@ -4,98 +4,31 @@
  * `.secsol/`, the CLI reads it, sends a signed `/secsol status`, prints the answer as text and clicks a
  * numbered button; the app prints its Slack Web API calls as readable `[slack] …` text.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Choice, choicesOf, type Message } from '../../src/cli/choices.js';
 import type { LastReply } from '../../src/cli/last-reply.js';
 import { clickPayload } from '../../src/cli/local-requests.js';
 import { STATE_LABEL } from '../../src/domain/model.js';
-import {
-  ADMIN_TOKEN,
-  call,
-  cleanupPrefix,
-  ENROLLMENT_KEY,
-  type SecsolProcess,
-  spawnSecsol,
-  testPrefix,
-} from '../harness/app.js';
-import { REDIS_URL, testRedis } from '../harness/redis.js';
-import { waitUntil } from '../harness/wait.js';
-
-const CLI = resolve('dist/cli/slack-cli.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(dir: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { ADMIN_TOKEN, call, ENROLLMENT_KEY } from '../harness/app.js';
+import { freePort, type LocalSecsol, runCli, startLocalSecsol } from './cli-harness.js';
 
 describe('npm run slack against secsol in local mode', () => {
-  const redis = testRedis();
-  const prefix = testPrefix('cli');
+  let local: LocalSecsol;
   let dir: string;
-  let port: number;
-  let app: SecsolProcess;
   let cliEnv: Record<string, string>;
-  const url = () => `http://127.0.0.1:${port}`;
+  const url = () => local.url;
+  const app = { output: () => local.app.output() };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'secsol-cli-'));
-    port = await freePort();
-    // No SLACK_* variables at all: that is local mode.
-    app = spawnSecsol(
-      'main',
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        REDIS_URL,
-        PORT: String(port),
-        SECSOL_KEY_PREFIX: prefix,
-        SECSOL_ADMIN_TOKEN: ADMIN_TOKEN,
-        SECSOL_ENROLLMENT_KEY: ENROLLMENT_KEY,
-        SECSOL_SHUTDOWN_BUDGET: '3s',
-      },
-      { cwd: dir },
-    );
-    await waitUntil(async () => (await fetch(`${url()}/healthz`).catch(() => null))?.ok, {
-      timeoutMs: 15_000,
-      message: `secsol answering /healthz; its output:\n${app.output()}`,
-    });
-    cliEnv = { PORT: String(port) };
+    local = await startLocalSecsol('cli');
+    dir = local.dir;
+    cliEnv = { PORT: String(local.port) };
   });
 
   afterAll(async () => {
-    app?.kill();
-    await app?.exited;
-    await cleanupPrefix(redis, prefix);
-    redis.disconnect();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await local?.close();
   });
 
   it('prints its usage when given no arguments', async () => {
@@ -130,6 +63,10 @@ describe('npm run slack against secsol in local mode', () => {
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8').trim()).toMatch(/^[0-9a-f]{48}$/);
+    // And where its loopback Slack listens, for messages, modals and response_urls.
+    expect(readFileSync(join(dir, '.secsol/local-slack-url'), 'utf8').trim()).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+$/,
+    );
   });
 
   it('shows /secsol status as text with numbered buttons, then clicks one', async () => {
@@ -168,8 +105,8 @@ describe('npm run slack against secsol in local mode', () => {
     expect(click.stdout).toContain('── answer');
 
     const out = app.output();
-    expect(out).toMatch(/\[slack\] chat\.postMessage to C0LOCAL\n/);
-    const printed = out.slice(out.indexOf('[slack] chat.postMessage to C0LOCAL'));
+    expect(out).toMatch(/\[slack\] message \d+ posted in #C0LOCAL\n/);
+    const printed = out.slice(out.search(/\[slack\] message \d+ posted in #C0LOCAL/));
     expect(printed).toContain('CrowdStrike Falcon');
     expect(printed).toMatch(/\[Approve\]/);
     expect(printed.split('\n').slice(0, 6).join('\n')).not.toContain('"type"');
