@@ -4,7 +4,14 @@
  * (Approve on a connection request, Acknowledge and Snooze on an alert), submits the Configure modal and
  * opens App Home. Each step is a CLI child process against one secsol child process.
  */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LastReply } from '../../src/cli/last-reply.js';
+import { clickPayload } from '../../src/cli/local-requests.js';
+import { interactivityBody, signedHeaders } from '../../src/slack/request-signing.js';
 import { ADMIN_TOKEN, call, ENROLLMENT_KEY } from '../harness/app.js';
 import { waitUntil } from '../harness/wait.js';
 import { type LocalSecsol, startLocalSecsol } from './cli-harness.js';
@@ -147,6 +154,58 @@ describe('local mode, end to end with npm run slack', () => {
       expect(res.code).toBe(0);
       expect(res.stdout).toContain('App Home of @U0LOCALUSER');
       expect(res.stdout).toContain('CrowdStrike Falcon');
+    }
+  });
+
+  it("answers only on the loopback Slack's own response_urls, never on another loopback port", async () => {
+    const forged: string[] = [];
+    const listener = createServer((req, res) => {
+      forged.push(req.url ?? '');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((done) => listener.listen(0, '127.0.0.1', done));
+    try {
+      // A solution of its own, so that the status page has a View button whatever ran before.
+      const created = await call(`${local.url}/api/v1/solutions`, 'POST', {
+        token: ADMIN_TOKEN,
+        body: { name: 'Qualys VA', vendor: 'Qualys', family: 'va' },
+      });
+      expect(created.status).toBe(201);
+      const status = await local.cli(['/secsol', 'status']);
+      expect(status.code).toBe(0);
+      const last = JSON.parse(readFileSync(join(local.dir, '.secsol/last-reply.json'), 'utf8')) as LastReply;
+      const view = last.choices.find((c) => c.label === 'View');
+      expect(view).toBeDefined();
+      const secret = readFileSync(join(local.dir, '.secsol/local-signing-secret'), 'utf8').trim();
+      const slack = readFileSync(join(local.dir, '.secsol/local-slack-url'), 'utf8').trim();
+      const click = async (responseUrl: string) => {
+        const body = interactivityBody(clickPayload(last, view as NonNullable<typeof view>, responseUrl));
+        const res = await fetch(`${local.url}/slack/events`, {
+          method: 'POST',
+          headers: signedHeaders(body, secret),
+          body,
+        });
+        expect(res.status).toBe(200);
+      };
+      const { port } = listener.address() as AddressInfo;
+      await click(`http://127.0.0.1:${port}/response/forged`);
+      // The same click with a genuine response_url: once its answer is there, the forged one would be too.
+      const genuine = (await (
+        await fetch(`${slack}/local/response-urls`, { method: 'POST', body: '{"original":null}' })
+      ).json()) as { id: string; url: string };
+      await click(genuine.url);
+      await waitUntil(
+        async () => {
+          const got = (await (await fetch(`${slack}/local/responses/${genuine.id}`)).json()) as {
+            posts: unknown[];
+          };
+          return got.posts.length > 0;
+        },
+        { message: 'the answer on the genuine response_url' },
+      );
+      expect(forged).toEqual([]);
+    } finally {
+      await new Promise<void>((done) => listener.close(() => done()));
     }
   });
 });
