@@ -63,7 +63,7 @@ function routes(o: WebOptions) {
     ctx,
     queues: o.queues,
     now,
-    outboxSize: () => parts.outbox.size(),
+    outbox: { sizes: () => parts.outbox.sizes(), finished: () => parts.outbox.finished() },
     connectors: parts.azureState ? { azure: parts.azureState } : {},
   });
   const router = new Router();

@@ -156,6 +156,7 @@ export function addressOf(keys: Keys, ref: ItemRef): ItemAddress {
   const spec: KindSpec = KINDS[ref.kind];
   return {
     id: ref.itemId,
+    kind: ref.kind,
     key: spec.key(keys, ref.itemId),
     outbox: spec.outbox(keys),
     backlog: spec.backlog,

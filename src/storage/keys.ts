@@ -32,6 +32,8 @@ export function buildKeys(prefix: string) {
     deadlines: `${p}:deadlines`,
     /** STRING: the default health policy the deadlines were computed with (re-scored when it changes). */
     deadlinePolicy: `${p}:deadline-policy`,
+    /** HASH: delivery items that reached a final state, per `<kind>:<state>` (for /metrics). */
+    deliveryStats: `${p}:delivery-stats`,
     /** ZSET flip id -> time: flips not yet delivered (the flips' outbox, written with the flip). */
     outbox: `${p}:outbox`,
     /** ZSET item id -> time: items of one other delivery kind not yet delivered (outbox/kinds.ts). */
