@@ -115,6 +115,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     now,
     fetch: guardedFetch(target.local ? { slack: { ...config.slack, apiUrl: target.apiUrl } } : config),
   });
+  const approvers = new Approvers(config.approvers, o.slackClient, logger.child({ part: 'approvers' }), now);
   // Also a boot check: a revoked or wrong bot token stops the start here, loudly.
   const identity = await o.slackClient.auth.test();
   registerListeners(slackApp.app, {
@@ -128,7 +129,13 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     slackEvents: parts.slackEvents,
     defaults: config.health,
     defaultChannel: o.defaultChannel,
-    approvers: new Approvers(config.approvers, o.slackClient, logger.child({ part: 'approvers' }), now),
+    approvers,
+    snoozers:
+      config.snoozers === 'anyone'
+        ? undefined
+        : config.snoozers === 'approvers'
+          ? approvers
+          : new Approvers(config.snoozers, o.slackClient, logger.child({ part: 'snoozers' }), now),
     azureState: parts.azureState,
     exportSummary: config.export ? () => new ExportRepository(parts.ctx).summary() : undefined,
     logger: logger.child({ part: 'slack' }),

@@ -31,6 +31,8 @@ export interface Config {
   readonly alertChannel?: string;
   readonly approvalChannel?: string;
   readonly approvers: readonly string[];
+  /** Who may snooze alerts: anyone, the approvers, or the members of these user groups. */
+  readonly snoozers: 'anyone' | 'approvers' | readonly string[];
   readonly enrollmentKey?: string;
   readonly adminToken?: string;
   readonly health: {
@@ -166,6 +168,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     alertChannel: e.SECSOL_ALERT_CHANNEL,
     approvalChannel: e.SECSOL_APPROVAL_CHANNEL ?? e.SECSOL_ALERT_CHANNEL,
     approvers: e.SECSOL_APPROVERS,
+    snoozers: e.SECSOL_SNOOZERS,
     trustedProxies: e.SECSOL_TRUSTED_PROXIES,
     enrollmentKey: e.SECSOL_ENROLLMENT_KEY,
     adminToken: e.SECSOL_ADMIN_TOKEN,

@@ -109,6 +109,23 @@ export const envSchema = z
       }
       return ids;
     }),
+    // Who may snooze alerts: anyone in the channel, the approvers, or the members of user groups (S…).
+    SECSOL_SNOOZERS: optionalText.transform((v, ctx) => {
+      const value = v ?? 'anyone';
+      if (value === 'anyone' || value === 'approvers') return value;
+      const groups = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (groups.length === 0 || groups.some((g) => !/^S[A-Z0-9]{2,}$/.test(g))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'anyone, approvers, or Slack user-group IDs (S…), comma-separated',
+        });
+        return z.NEVER;
+      }
+      return groups;
+    }),
     SECSOL_ENROLLMENT_KEY: optionalText.pipe(apiSecret.optional()),
     SECSOL_ADMIN_TOKEN: optionalText.pipe(apiSecret.optional()),
     SECSOL_EXPECTED_EVERY: duration('1h'),

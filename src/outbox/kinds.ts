@@ -49,6 +49,18 @@ export const incidentEditSchema = z.object({ ...base, solutionId: z.string(), in
 
 export const opsNoticeSchema = z.object({ ...base, text: z.string().default('secsol notice') });
 
+/** A note in an open incident's thread: who snoozed its alerts or lifted the snooze. */
+export const incidentNoteSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  threadTs: z.string().min(1),
+  event: z.enum(['snooze', 'unsnooze']),
+  /** Who: a Slack user id, possibly stored as 'slack:U…'. */
+  user: z.string().min(1),
+  /** Snoozed until (ms); absent: until it recovers. */
+  until: z.coerce.number().optional(),
+});
+
 export const reminderSchema = z.object({
   ...base,
   solutionId: z.string(),
@@ -121,6 +133,14 @@ export const KINDS = {
     backlog: false,
     ttlMs: 7 * DAY,
     schema: opsNoticeSchema,
+  },
+  /** Who snoozed an incident's alerts, or lifted the snooze, said in its thread for everyone to see. */
+  'incident-note': {
+    key: (k, id) => k.incidentNote(id),
+    outbox: own('incident-note'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: incidentNoteSchema,
   },
   reminder: {
     key: (k, id) => k.reminder(id),

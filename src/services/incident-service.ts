@@ -82,7 +82,12 @@ export class IncidentService {
     const applied = await this.deps.solutions.applyIncident(solutionId, incident.snooze(until, user));
     const outcome = applied ? 'applied' : 'refused: not found';
     await this.audit(user, audit.action, solutionId, outcome, audit.detail);
-    if (applied) await this.refresh(solutionId);
+    if (applied) {
+      await this.refresh(solutionId);
+      // No `until` stands for "until it recovers" (an infinite instant is not a number a schema accepts).
+      const when = Number.isFinite(until) ? { until: String(until) } : {};
+      await this.note(solutionId, { event: 'snooze', user, ...when });
+    }
     return applied;
   }
 
@@ -98,6 +103,9 @@ export class IncidentService {
     };
     await this.audit(user, 'solution.unsnooze', solutionId, outcome[result]);
     if (applied) await this.refresh(solutionId);
+    if (result === 'applied') {
+      await this.note(solutionId, { event: 'unsnooze', user });
+    }
     return result;
   }
 
@@ -161,6 +169,25 @@ export class IncidentService {
         now,
       );
     }
+  }
+
+  /**
+   * Says in the open incident's thread what someone did to it (snooze, unsnooze), so that muting an alert
+   * is never silent. Nothing when no incident message is open.
+   */
+  private async note(
+    solutionId: string,
+    what: { event: 'snooze' | 'unsnooze'; user: string; until?: string },
+  ): Promise<void> {
+    const record = await this.deps.solutions.get(solutionId);
+    const open = record?.incidentFlip ? await this.deps.flips.get(record.incidentFlip) : null;
+    const threadTs = open?.incidentTs ?? open?.ts;
+    if (!open || !threadTs || open.digestId) return;
+    await this.deps.outbox.add('incident-note', {
+      id: `note-${randomUUID()}`,
+      channel: open.channel,
+      fields: { solutionId, threadTs, ...what },
+    });
   }
 
   private async audit(user: string, action: string, solutionId: string, outcome: string, detail?: string) {

@@ -25,6 +25,8 @@ export interface SlackDeps {
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
+  /** Who may snooze and unsnooze; absent: anyone in the channel. */
+  snoozers?: Approvers;
   /** The Defender for Cloud connector's own health (App Home); absent when it is off. */
   azureState?: Pick<ConnectorState, 'status'>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */

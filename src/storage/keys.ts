@@ -60,6 +60,8 @@ export function buildKeys(prefix: string) {
     messageEdit: (editId: string) => `${p}:edit:${editId}`,
     /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */
     opsNotice: (noticeId: string) => `${p}:ops:${noticeId}`,
+    /** HASH: a note in an incident's thread (who snoozed or lifted a snooze) waiting to be posted. */
+    incidentNote: (noteId: string) => `${p}:note:${noteId}`,
     /** STRING: a test-only fault that already fired. */
     faultFired: (name: string) => `${p}:fault:${name}`,
     /** HASH: an enrollment request. */

@@ -7,6 +7,7 @@ import { digestHandler } from './digest-handler.js';
 import { eventBatchHandler } from './event-batch-handler.js';
 import { flipHandler } from './flip-handler.js';
 import { incidentEditHandler } from './incident-edit-handler.js';
+import { incidentNoteHandler } from './incident-note-handler.js';
 import { opsHandler } from './ops-handler.js';
 import { reminderHandler } from './reminder-handler.js';
 
@@ -17,6 +18,7 @@ export const HANDLERS: { [K in Kind]: Handler<ItemOf<K>> } = {
   approval: approvalHandler,
   'approval-edit': approvalEditHandler,
   'incident-edit': incidentEditHandler,
+  'incident-note': incidentNoteHandler,
   ops: opsHandler,
   reminder: reminderHandler,
 };
