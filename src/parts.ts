@@ -10,6 +10,7 @@ import { ExportRepository } from './export/export-repository.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
 import { enqueueExports } from './queue/queues.js';
+import { AvailabilityService } from './services/availability-service.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { IncidentService } from './services/incident-service.js';
 import { IngestService } from './services/ingest-service.js';
@@ -87,6 +88,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       defaults: config.health,
       now,
     }),
+    availability: new AvailabilityService({ flips, now }),
     deliveries: new DeliveryService({
       delivery,
       audit,

@@ -89,6 +89,7 @@ function routes(o: WebOptions) {
     now,
     reportingSince: parts.reportingSince,
     deliveries: parts.deliveries,
+    availability: parts.availability,
   });
   registerAuditRoutes(router, { auth, audit: parts.repositories.audit, adminToken: config.adminToken });
   // Every route is described in the OpenAPI document, and every description has its route.
@@ -117,6 +118,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     solutions: parts.solutions,
     status: parts.status,
     incidents: parts.incidents,
+    availability: parts.availability,
     deliveries: parts.deliveries,
     slackEvents: parts.slackEvents,
     defaults: config.health,

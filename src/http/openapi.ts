@@ -85,7 +85,8 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: { 201: '`{ id, token }`', 409: 'A solution with this id exists', ...ERRORS },
   },
   'GET /api/v1/solutions/:id': {
-    summary: 'One solution and its recent flips',
+    summary:
+      'One solution, its recent flips and its 7- and 30-day availability (0–1, or null before any history)',
     auth: 'admin',
     responses: { 200: 'The solution', 404: 'No such solution', ...ERRORS },
   },

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
+import type { AvailabilityService } from '../services/availability-service.js';
 import type { DeliveryService } from '../services/delivery-service.js';
 import type { IncidentService } from '../services/incident-service.js';
 import type { SolutionService } from '../services/solution-service.js';
@@ -17,6 +18,8 @@ export interface SlackDeps {
   status: StatusService;
   /** Acknowledge, snooze, unsnooze; the open incident a click refers to. */
   incidents: IncidentService;
+  /** 7- and 30-day availability (view, App Home); absent in tests that do not need it. */
+  availability?: AvailabilityService;
   /** Failed deliveries (App Home). */
   deliveries: DeliveryService;
   /** Events API redeliveries are recognised by event id. */

@@ -3,6 +3,7 @@
 import type { HealthPolicy } from '../../domain/health.js';
 import { evaluate, policyFor, withReportingSince } from '../../domain/health.js';
 import { AppError } from '../../errors.js';
+import type { AvailabilityService } from '../../services/availability-service.js';
 import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
 import type { FlipRepository } from '../../storage/flip-repository.js';
@@ -26,6 +27,7 @@ export interface AdminRouteDeps {
   /** Since when reports could be received (startup grace). */
   reportingSince?: (now: number) => Promise<number | undefined>;
   deliveries: DeliveryService;
+  availability: AvailabilityService;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -105,6 +107,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     const now = deps.now();
     sendJson(res, 200, {
       ...solutionView(rec, await defaultsAt(now), now),
+      // Share of judged time Healthy, maintenance excluded (docs/contract.md §10.3); null when not connected.
+      availability: (await deps.availability.of(rec)) ?? { '7d': null, '30d': null },
       flips: flips.map((f) => ({
         id: f.id,
         from: f.from,

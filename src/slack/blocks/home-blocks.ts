@@ -6,6 +6,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { STATE_LABEL } from '../../domain/model.js';
 import type { ExportSummary } from '../../export/export-repository.js';
+import { type Availability, formatAvailability } from '../../services/availability-service.js';
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
 import type { DeliveryError } from '../../storage/delivery-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
@@ -24,6 +25,13 @@ export interface HomeInput {
   deliveryErrors: DeliveryError[];
   /** Continuous export's totals; absent when export is off. */
   exportSummary?: ExportSummary;
+  /** Availability of the solutions shown among the worst, by id (docs/contract.md §10.3). */
+  availability?: Map<string, Availability>;
+}
+
+/** The worst solutions App Home lists (the ones whose availability it shows). */
+export function homeWorst(snapshot: StatusSnapshot): JudgedSolution[] {
+  return snapshot.connected.filter((j) => j.evaluation.state !== 'healthy').slice(0, HOME_WORST);
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -47,7 +55,7 @@ function snoozeActive(record: SolutionRecord, now: number): boolean {
   return record.snoozedUntil !== undefined && record.snoozedUntil > now;
 }
 
-function worstRow(j: JudgedSolution, now: number): KnownBlock {
+function worstRow(j: JudgedSolution, now: number, availability: Availability | undefined): KnownBlock {
   const { record, evaluation } = j;
   const overlays: string[] = [];
   if (snoozeActive(record, now)) overlays.push(':zzz: snoozed');
@@ -55,9 +63,10 @@ function worstRow(j: JudgedSolution, now: number): KnownBlock {
     overlays.push(`acknowledged by ${mentionUser(record.acknowledgedBy.replace(/^slack:/, ''))}`);
   const lastEvent =
     record.facts.lastEventAt !== null ? `last event ${slackDate(record.facts.lastEventAt)}` : 'no events yet';
+  const avail = availability ? ` · 30-day availability ${formatAvailability(availability['30d'])}` : '';
   return section(
     `${STATE_EMOJI[evaluation.state]} *${name(record)}* · ${STATE_LABEL[evaluation.state]}${overlays.length ? ` · ${overlays.join(' · ')}` : ''}\n` +
-      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent} · \`${escTrunc(record.solution.id, 64)}\``,
+      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent}${avail} · \`${escTrunc(record.solution.id, 64)}\``,
   );
 }
 
@@ -121,7 +130,8 @@ export function homeView(input: HomeInput): HomeView {
     );
   } else {
     blocks.push(section(`*Worst solutions* (${nf.format(attention.length)} not healthy, worst first)`));
-    for (const j of attention.slice(0, HOME_WORST)) blocks.push(worstRow(j, now));
+    for (const j of attention.slice(0, HOME_WORST))
+      blocks.push(worstRow(j, now, input.availability?.get(j.record.solution.id)));
     if (attention.length > HOME_WORST) {
       blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
     }

@@ -8,6 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.js';
 import type { Evaluation, HealthPolicy } from '../../domain/health.js';
 import { type SecurityEvent, STATE_LABEL } from '../../domain/model.js';
+import { type Availability, formatAvailability } from '../../services/availability-service.js';
 import type { FlipRecord } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
@@ -28,6 +29,8 @@ export interface SolutionViewInput {
   policy?: HealthPolicy;
   /** Where alerts go when the solution names no channel of its own. */
   defaultChannel?: string;
+  /** The 7- and 30-day availability (docs/contract.md §10.3), when known. */
+  availability?: Availability | null;
 }
 
 export const VIEW_MAX_FLIPS = 5;
@@ -121,6 +124,12 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
     }
   } else {
     fields.push(`*Discovered*\n${slackDate(s.createdAt)}`);
+  }
+  if (input.availability) {
+    const a = input.availability;
+    fields.push(
+      `*Availability*\n7 days: ${formatAvailability(a['7d'])} · 30 days: ${formatAvailability(a['30d'])}`,
+    );
   }
   fields.push(`*Owner*\n${ownerText(s.owner)}`);
   const channel = channelRef(s.alertChannel);

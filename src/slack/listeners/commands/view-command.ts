@@ -5,6 +5,12 @@ import { ackWith, type CommandContext, resolveOrHelp } from './command-context.j
 export async function viewCommand(ctx: CommandContext, ref: string): Promise<void> {
   const record = await resolveOrHelp(ctx, ref);
   if (!record) return;
-  const detail = await ctx.status.detail(record);
-  await ackWith(ctx, solutionViewMessage({ ...detail, defaultChannel: ctx.deps.defaultChannel }));
+  const [detail, availability] = await Promise.all([
+    ctx.status.detail(record),
+    ctx.deps.availability?.of(record),
+  ]);
+  await ackWith(
+    ctx,
+    solutionViewMessage({ ...detail, availability, defaultChannel: ctx.deps.defaultChannel }),
+  );
 }

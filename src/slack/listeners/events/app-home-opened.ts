@@ -3,7 +3,8 @@
  * acknowledged by Bolt before this runs, so reading every solution here does not hold Slack up.
  */
 import type { AllMiddlewareArgs, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { HOME_ERRORS, homeView } from '../../blocks/home-blocks.js';
+import type { Availability } from '../../../services/availability-service.js';
+import { HOME_ERRORS, homeView, homeWorst } from '../../blocks/home-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
 export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
@@ -17,9 +18,18 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
         deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
       ]);
+      const availability = new Map<string, Availability>();
+      if (deps.availability) {
+        const worst = homeWorst(snapshot);
+        const values = await Promise.all(worst.map((j) => deps.availability?.of(j.record)));
+        worst.forEach((j, i) => {
+          const value = values[i];
+          if (value) availability.set(j.record.solution.id, value);
+        });
+      }
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary }),
+        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary, availability }),
       });
     } catch (err) {
       deps.logger.warn({ userId: event.user, err: (err as Error).message }, 'could not publish App Home');
