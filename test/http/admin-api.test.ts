@@ -58,7 +58,7 @@ describe('creating a solution', () => {
       expectedEvery: '90s',
       grace: '30s',
       alertChannel: 'C0WAFALERTS',
-      owner: 'secops',
+      owner: 'S0SECOPS',
     });
     expect(created.id).toBe('azure-waf');
     expect(created.token).toMatch(/^secsol_/);
@@ -73,7 +73,7 @@ describe('creating a solution', () => {
       expectedEvery: 90_000,
       grace: 30_000,
       alertChannel: 'C0WAFALERTS',
-      owner: 'secops',
+      owner: 'S0SECOPS',
       state: 'not_reported',
       flips: [],
     });

@@ -12,7 +12,7 @@ import { type Availability, formatAvailability } from '../../services/availabili
 import type { FlipRecord } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
-import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import { SEVERITY_EMOJI, STATE_EMOJI, stateBadge } from './state-style.js';
 
@@ -59,8 +59,8 @@ function when(now: number, at: number | null | undefined): string {
 
 function ownerText(owner: string | undefined): string {
   if (!owner) return '_none_';
-  const id = owner.trim().replace(/^slack:/, '');
-  return /^[UW][A-Z0-9]{2,}$/.test(id) ? mentionUser(id) : escTrunc(oneLine(owner), 200);
+  // A user or user group from its id; an owner stored as free text (older records) is only shown.
+  return mentionOwner(owner) ?? escTrunc(oneLine(owner), 200);
 }
 
 function section(text: string): KnownBlock {
