@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES, type Severity } from '../domain/model.js';
 import { exportSecret, exportUrl } from './export-vars.js';
+import { type RoutingConfig, routingConfig, routingEnv } from './routing-vars.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -85,6 +86,7 @@ const schema = z
     SECSOL_EXPORT_TIMEOUT: duration('10s'),
     SECSOL_EXPORT_BACKOFF: duration('1s'),
     SECSOL_EXPORT_RETRY_FOR: duration('24h'),
+    ...routingEnv,
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,
@@ -221,6 +223,8 @@ export interface Config {
     readonly clientSecret: string;
     readonly resourceManagerUrl: string;
   };
+  /** Escalation of unacknowledged incidents (routing-vars.ts). */
+  readonly routing: RoutingConfig;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly worker: {
     readonly tickEvery: number;
@@ -348,6 +352,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
             resourceManagerUrl: e.AZURE_RESOURCE_MANAGER_URL,
           }
         : undefined,
+    routing: routingConfig(e),
     logLevel: e.LOG_LEVEL,
     worker: {
       tickEvery: e.SECSOL_TICK_EVERY,

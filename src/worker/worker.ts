@@ -53,6 +53,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     flips,
     outbox,
     incidents,
+    scheduled: parts.routing.scheduled,
     defaults: config.health,
     defaultChannel: deps.defaultChannel,
     heartbeatStaleMs: w.heartbeatStale,
@@ -90,6 +91,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         incidents,
         outbox,
         poster,
+        maintenance: parts.routing.holds,
         now,
         opts: {
           digestThreshold: w.digestThreshold,

@@ -144,7 +144,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     await admin(req);
     const itemId = params.itemId ?? '';
     // Slack deliveries (flip-, dig-, …) and export messages (msg_…) alike.
-    if (!/^((flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
+    if (!/^((flip|dig|evb|enr|ops|rem|esc|mnt)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
       throw new AppError('secsol_not_found', 'no such delivery');
     }
     const outcome = await deps.deliveries.retry(itemId, 'admin-api');
