@@ -9,13 +9,11 @@ import { exportRedrive } from './export/export-redrive.js';
 import { ExportRepository } from './export/export-repository.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
-import type { MaintenanceHolds } from './outbox/pipeline.js';
 import { enqueueExports } from './queue/queues.js';
-import { AvailabilityService } from './services/availability-service.js';
 import { DeliveryService } from './services/delivery-service.js';
-import { EscalationService } from './services/escalation-service.js';
 import { IncidentService } from './services/incident-service.js';
 import { IngestService } from './services/ingest-service.js';
+import { buildRouting } from './services/routing.js';
 import { SolutionService } from './services/solution-service.js';
 import { StatusService } from './services/status-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
@@ -25,7 +23,6 @@ import { EnrollmentRepository } from './storage/enrollment-repository.js';
 import { FlipRepository } from './storage/flip-repository.js';
 import { IngestionClock } from './storage/ingestion-clock.js';
 import { ReportRepository } from './storage/report-repository.js';
-import { ScheduleRepository } from './storage/schedule-repository.js';
 import { SlackEventLog } from './storage/slack-event-log.js';
 import { SolutionRepository } from './storage/solution-repository.js';
 
@@ -50,33 +47,22 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
   const delivery = new DeliveryRepository(ctx);
   const enrollments = new EnrollmentRepository(ctx);
   const ingestion = new IngestionClock(ctx);
-  const routing = config.routing;
-  const escalationSchedule = new ScheduleRepository(ctx, ctx.keys.escalations);
-  /** Escalation and maintenance: what the worker runs each tick and the hold the pipeline asks. */
-  const routingParts = () => {
-    const escalations =
-      config.routing.escalateAfter > 0
-        ? new EscalationService({
-            schedule: escalationSchedule,
-            solutions,
-            flips,
-            outbox,
-            afterMs: config.routing.escalateAfter,
-            channel: config.routing.escalationChannel,
-            usergroup: config.routing.escalationUsergroup,
-            now,
-          })
-        : undefined;
-    const scheduled: ((at: number) => Promise<unknown>)[] = [];
-    if (escalations) scheduled.push((at) => escalations.escalateDue(at));
-    return { scheduled, holds: undefined as MaintenanceHolds | undefined };
-  };
   const reportingSince = (at: number) => ingestion.upSince(at);
   const outbox = new Outbox({
     delivery,
     keys: ctx.keys,
     queue: opts.deliverQueue,
     policy: { attempts: config.worker.alertAttempts, backoffMs: config.worker.alertBackoff },
+    now,
+  });
+  const routing = buildRouting({
+    ctx,
+    config,
+    solutions,
+    flips,
+    audit,
+    outbox,
+    defaultChannel: opts.defaultChannel,
     now,
   });
   return {
@@ -102,10 +88,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       outbox,
       now,
       remindEveryMs: config.worker.remindEvery,
-      escalation:
-        routing.escalateAfter > 0
-          ? { schedule: escalationSchedule, afterMs: routing.escalateAfter }
-          : undefined,
+      escalation: routing.escalation,
     }),
     solutions: new SolutionService({
       solutions,
@@ -116,8 +99,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       defaults: config.health,
       now,
     }),
-    availability: new AvailabilityService({ flips, now }),
-    routing: routingParts(),
+    availability: routing.availability,
+    routing,
     deliveries: new DeliveryService({
       delivery,
       audit,

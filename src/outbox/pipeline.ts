@@ -52,8 +52,12 @@ export interface PipelineDeps {
   runItem: (ref: ItemRef) => Promise<boolean>;
 }
 
+/** Maintenance as the hold step sees it (services/maintenance-service.ts). */
 export interface MaintenanceHolds {
-  holding(solutionId: string, now: number): Promise<{ windowId: string; end: number } | null>;
+  /** The occurrence holding a solution's alerts at `now` (`member` names it), if any. */
+  holding(solutionId: string, now: number): Promise<{ windowId: string; member: string; end: number } | null>;
+  /** Records that the occurrence held one of the solution's alerts: its end looks at the solution again. */
+  markHeld(member: string, solutionId: string, end: number): Promise<void>;
 }
 
 /** Not sent: why (recorded as the item's error), and what else follows from it. */

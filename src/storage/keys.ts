@@ -62,6 +62,8 @@ export function buildKeys(prefix: string) {
     maintenanceWindows: `${p}:mnt-windows`,
     /** ZSET "<window id>|<occurrence start>" -> when that occurrence ends: the releases to make. */
     maintenanceEnds: `${p}:mnt-ends`,
+    /** SET of the solutions whose alerts one occurrence ("<window id>|<start>") held. */
+    maintenanceHeld: (occurrence: string) => `${p}:mnt-held:${occurrence}`,
     /** HASH: a held solution's release alert ("still bad after maintenance") waiting to be posted. */
     maintenanceRelease: (itemId: string) => `${p}:mnt-release:${itemId}`,
     /** HASH: an edit of a message secsol posted, waiting to be made (re-rendered when it runs). */

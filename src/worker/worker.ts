@@ -91,7 +91,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         incidents,
         outbox,
         poster,
-        maintenance: parts.routing.holds,
+        maintenance: parts.routing.maintenance,
         now,
         opts: {
           digestThreshold: w.digestThreshold,
