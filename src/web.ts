@@ -126,6 +126,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     status: parts.status,
     incidents: parts.incidents,
     availability: parts.availability,
+    maintenance: parts.routing.maintenance,
     deliveries: parts.deliveries,
     slackEvents: parts.slackEvents,
     defaults: config.health,

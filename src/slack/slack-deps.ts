@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { AvailabilityService } from '../services/availability-service.js';
 import type { DeliveryService } from '../services/delivery-service.js';
 import type { IncidentService } from '../services/incident-service.js';
+import type { MaintenanceService } from '../services/maintenance-service.js';
 import type { SolutionService } from '../services/solution-service.js';
 import type { StatusService } from '../services/status-service.js';
 import type { Approvers } from './approvers.js';
@@ -20,6 +21,8 @@ export interface SlackDeps {
   incidents: IncidentService;
   /** 7- and 30-day availability (view, App Home); absent in tests that do not need it. */
   availability?: AvailabilityService;
+  /** Maintenance windows (`/secsol maintenance`, overlays); absent in tests that do not need it. */
+  maintenance?: MaintenanceService;
   /** Failed deliveries (App Home). */
   deliveries: DeliveryService;
   /** Events API redeliveries are recognised by event id. */
