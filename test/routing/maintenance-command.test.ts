@@ -8,6 +8,7 @@ import { FlipRepository } from '../../src/storage/flip-repository.js';
 import { ADMIN_TOKEN, ALERT_CHANNEL, call, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack, type SlackCall } from '../harness/fake-slack.js';
 import { waitUntil } from '../harness/wait.js';
+import { sendEvent } from '../slack/actions/payloads.js';
 import { expectValidMessage, slash } from '../slack/commands/command-helpers.js';
 
 let fake: FakeSlack;
@@ -76,6 +77,16 @@ describe('/secsol maintenance', () => {
         c.args.channel === ALERT_CHANNEL &&
         String(c.args.text).includes(windowId),
     );
+
+    // Overlays: the view and App Home show the window.
+    const view = await slash(app, `view ${id}`, { user_id: 'U0ANYONE' });
+    expect(expectValidMessage(view.body)).toContain('In maintenance until');
+    expect(view.body.blocks.map((b: { text?: { text: string } }) => b.text?.text ?? '').join('\n')).toContain(
+      'by <@U0BOSS>, reason: scanner upgrade',
+    );
+    await sendEvent(app, { type: 'app_home_opened', user: 'U0ANYONE', channel: 'D0HOME', tab: 'home' });
+    const [home] = await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0ANYONE');
+    expect(JSON.stringify(home?.args.view)).toContain(windowId);
 
     const listed = await slash(app, 'maintenance list', { user_id: 'U0ANYONE' });
     expect(expectValidMessage(listed.body)).toContain(windowId);

@@ -25,6 +25,8 @@ export interface HomeInput {
   deliveryErrors: DeliveryError[];
   /** Continuous export's totals; absent when export is off. */
   exportSummary?: ExportSummary;
+  /** Maintenance windows in force or planned, as `maintenanceLine` renders them (§10.1). */
+  maintenance?: string[];
   /** Availability of the solutions shown among the worst, by id (docs/contract.md §10.3). */
   availability?: Map<string, Availability>;
 }
@@ -135,6 +137,18 @@ export function homeView(input: HomeInput): HomeView {
     if (attention.length > HOME_WORST) {
       blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
     }
+  }
+
+  if (input.maintenance && input.maintenance.length > 0) {
+    const lines = input.maintenance.slice(0, 5);
+    const more =
+      input.maintenance.length > 5
+        ? `\n…and ${input.maintenance.length - 5} more: \`/secsol maintenance list\``
+        : '';
+    blocks.push(
+      { type: 'divider' },
+      section(`*Maintenance* (alerts held, states still tracked)\n${lines.join('\n')}${more}`),
+    );
   }
 
   blocks.push({ type: 'divider' });

@@ -29,6 +29,8 @@ export interface SolutionViewInput {
   policy?: HealthPolicy;
   /** Where alerts go when the solution names no channel of its own. */
   defaultChannel?: string;
+  /** The maintenance window holding its alerts now, if any (an overlay: docs/contract.md §10.1). */
+  maintenance?: { id: string; end: number; createdBy: string; reason: string } | null;
   /** The 7- and 30-day availability (docs/contract.md §10.3), when known. */
   availability?: Availability | null;
 }
@@ -84,6 +86,18 @@ export function overlayText(record: SolutionRecord, now: number): string | null 
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
+/** "In maintenance until …, by …, reason …": alerts are held, the state is still tracked. */
+export function maintenanceOverlay(m: {
+  id: string;
+  end: number;
+  createdBy: string;
+  reason: string;
+}): string {
+  const by = m.createdBy.startsWith('slack:') ? mentionUser(m.createdBy.slice(6)) : escTrunc(m.createdBy, 40);
+  const reason = m.reason ? `, reason: ${escTrunc(oneLine(m.reason), 300)}` : '';
+  return `:construction: In maintenance until ${slackDate(m.end)}, by ${by}${reason} (\`${escTrunc(m.id, 40)}\`): alerts are held, the state is still tracked.`;
+}
+
 export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   const { record, evaluation, now } = input;
   const s = record.solution;
@@ -101,6 +115,7 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   }
   const overlay = overlayText(record, now);
   if (overlay) blocks.push(section(overlay));
+  if (input.maintenance) blocks.push(section(maintenanceOverlay(input.maintenance)));
 
   const fields: string[] = [];
   if (s.lifecycle === 'connected') {

@@ -14,9 +14,11 @@ export const VIEW_ACTIONS_BLOCK = 'solution_actions';
 export const STATUS_COUNTS_BLOCK = 'status_counts';
 
 export async function currentSolutionView(deps: SlackDeps, record: SolutionRecord): Promise<SlackMessage> {
-  const [detail, availability] = await Promise.all([
+  const [detail, availability, held] = await Promise.all([
     deps.status.detail(record),
     deps.availability?.of(record),
+    deps.maintenance?.holding(record.solution.id, deps.now()),
   ]);
-  return solutionViewMessage({ ...detail, availability, defaultChannel: deps.defaultChannel });
+  const maintenance = held ? { ...held.window, end: held.end } : null;
+  return solutionViewMessage({ ...detail, availability, maintenance, defaultChannel: deps.defaultChannel });
 }

@@ -5,6 +5,7 @@
 import type { AllMiddlewareArgs, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Availability } from '../../../services/availability-service.js';
 import { HOME_ERRORS, homeView, homeWorst } from '../../blocks/home-blocks.js';
+import { maintenanceLine } from '../../blocks/routing-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
 export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
@@ -13,11 +14,15 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
-      const [snapshot, deliveryErrors, exportSummary] = await Promise.all([
+      const [snapshot, deliveryErrors, exportSummary, windows] = await Promise.all([
         deps.status.snapshot(),
         deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
+        deps.maintenance?.list(1),
       ]);
+      const maintenance = (windows ?? []).flatMap(({ window, next }) =>
+        next[0] ? [maintenanceLine({ ...window, start: next[0].start, end: next[0].end })] : [],
+      );
       const availability = new Map<string, Availability>();
       if (deps.availability) {
         const worst = homeWorst(snapshot);
@@ -29,7 +34,14 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
       }
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary, availability }),
+        view: homeView({
+          userId: event.user,
+          snapshot,
+          deliveryErrors,
+          exportSummary,
+          availability,
+          maintenance,
+        }),
       });
     } catch (err) {
       deps.logger.warn({ userId: event.user, err: (err as Error).message }, 'could not publish App Home');
