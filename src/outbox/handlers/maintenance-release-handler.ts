@@ -7,6 +7,7 @@
 import { openDisplay } from '../../domain/incident.js';
 import { isAlertingState } from '../../domain/model.js';
 import { incidentMessage } from '../../slack/blocks/alert-blocks.js';
+import { flipIdFor } from '../../storage/flip-repository.js';
 import type { ItemOf } from '../kinds.js';
 import type { Handler } from '../pipeline.js';
 
@@ -14,7 +15,7 @@ export const maintenanceReleaseHandler: Handler<ItemOf<'maintenance-release'>> =
   const now = d.now();
   const rec = await d.solutions.get(item.solutionId);
   const incident = rec?.incidentFlip ? await d.flips.get(rec.incidentFlip) : null;
-  const lastFlipId = rec && rec.flipSeq > 0 ? `flip-${rec.solution.id}-${rec.flipSeq}` : undefined;
+  const lastFlipId = rec && rec.flipSeq > 0 ? flipIdFor(rec.solution.id, rec.flipSeq) : undefined;
   const lastFlip = lastFlipId ? await d.flips.get(lastFlipId) : null;
   return {
     async hold() {
