@@ -14,6 +14,7 @@ import { enqueueExports } from './queue/queues.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { IncidentService } from './services/incident-service.js';
 import { IngestService } from './services/ingest-service.js';
+import { buildRouting } from './services/routing.js';
 import { SolutionService } from './services/solution-service.js';
 import { StatusService } from './services/status-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
@@ -59,6 +60,16 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
     policy: { attempts: config.worker.alertAttempts, backoffMs: config.worker.alertBackoff },
     now,
   });
+  const routing = buildRouting({
+    ctx,
+    config,
+    solutions,
+    flips,
+    audit,
+    outbox,
+    defaultChannel: opts.defaultChannel,
+    now,
+  });
   return {
     ctx,
     repositories: { solutions, flips, reports, audit, delivery, enrollments, ingestion },
@@ -85,6 +96,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       outbox,
       now,
       remindEveryMs: config.worker.remindEvery,
+      escalation: routing.escalation,
     }),
     solutions: new SolutionService({
       solutions,
@@ -95,6 +107,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       defaults: config.health,
       now,
     }),
+    availability: routing.availability,
+    routing,
     deliveries: new DeliveryService({
       delivery,
       audit,

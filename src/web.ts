@@ -17,6 +17,7 @@ import { registerAdminRoutes } from './http/routes/admin-routes.js';
 import { registerAuditRoutes } from './http/routes/audit-routes.js';
 import { registerEnrollRoutes } from './http/routes/enroll-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
+import { registerMaintenanceRoutes } from './http/routes/maintenance-routes.js';
 import { registerProbeRoutes } from './http/routes/probe-routes.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
@@ -95,6 +96,13 @@ function routes(o: WebOptions) {
     reportingSince: parts.reportingSince,
     azureSince: parts.azureSince,
     deliveries: parts.deliveries,
+    availability: parts.availability,
+  });
+  registerMaintenanceRoutes(router, {
+    auth,
+    adminToken: config.adminToken,
+    maintenance: parts.routing.maintenance,
+    now,
   });
   registerAuditRoutes(router, { auth, audit: parts.repositories.audit, adminToken: config.adminToken });
   // Every route is described in the OpenAPI document, and every description has its route.
@@ -125,6 +133,8 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     solutions: parts.solutions,
     status: parts.status,
     incidents: parts.incidents,
+    availability: parts.availability,
+    maintenance: parts.routing.maintenance,
     deliveries: parts.deliveries,
     slackEvents: parts.slackEvents,
     defaults: config.health,

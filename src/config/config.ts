@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import type { Severity } from '../domain/model.js';
 import { type Env, envSchema, LOCAL_APP_ID } from './env-schema.js';
 import type { RedisTarget } from './redis-target.js';
+import { type RoutingConfig, routingConfig } from './routing-vars.js';
 
 export { LOCAL_APP_ID } from './env-schema.js';
 
@@ -66,6 +67,8 @@ export interface Config {
     /** First backoff of the SDK's exponential retries (5xx) and of ours (timeouts). */
     readonly retryBackoffMs: number;
   };
+  /** Escalation of unacknowledged incidents (routing-vars.ts). */
+  readonly routing: RoutingConfig;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly worker: {
     readonly tickEvery: number;
@@ -203,6 +206,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
             retryBackoffMs: e.SECSOL_AZURE_RETRY_BACKOFF,
           }
         : undefined,
+    routing: routingConfig(e),
     logLevel: e.LOG_LEVEL,
     worker: {
       tickEvery: e.SECSOL_TICK_EVERY,

@@ -7,6 +7,7 @@ import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES } from '../domain/model.js';
 import { exportSecret, exportUrl } from './export-vars.js';
 import { parseClusterNodes } from './redis-target.js';
+import { routingEnv } from './routing-vars.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -138,6 +139,7 @@ export const envSchema = z
     SECSOL_EXPORT_TIMEOUT: duration('10s'),
     SECSOL_EXPORT_BACKOFF: duration('1s'),
     SECSOL_EXPORT_RETRY_FOR: duration('24h'),
+    ...routingEnv,
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { auditQuery } from './routes/audit-routes.js';
+import { maintenanceBody } from './routes/maintenance-routes.js';
 import { createSolutionBody, enrollBody, eventsBody, healthBody } from './schemas.js';
 
 type Auth = 'admin' | 'enrollment' | 'solution' | 'none';
@@ -85,7 +86,8 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: { 201: '`{ id, token }`', 409: 'A solution with this id exists', ...ERRORS },
   },
   'GET /api/v1/solutions/:id': {
-    summary: 'One solution and its recent flips',
+    summary:
+      'One solution, its recent flips and its 7- and 30-day availability (0–1, or null before any history)',
     auth: 'admin',
     responses: { 200: 'The solution', 404: 'No such solution', ...ERRORS },
   },
@@ -108,6 +110,26 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Send a failed delivery again',
     auth: 'admin',
     responses: { 202: 'Queued again', 404: 'No such delivery', 409: 'It did not fail', ...ERRORS },
+  },
+  'POST /api/v1/maintenance': {
+    summary:
+      'Start or schedule a maintenance window: one-off (start?, end or duration) or recurring (cron, duration, timezone); alerts of its solutions are held and released once at its end',
+    auth: 'admin',
+    body: maintenanceBody,
+    responses: { 201: '`{ id }`', 404: 'No such solution', ...ERRORS },
+  },
+  'GET /api/v1/maintenance': {
+    summary: 'Active and upcoming maintenance windows, with their next occurrences',
+    auth: 'admin',
+    responses: {
+      200: '`{ windows: [{ id, solutions, reason, createdBy, start, end, cron, durationMs, timezone, active, next: [{ start, end }] }] }`',
+      ...ERRORS,
+    },
+  },
+  'DELETE /api/v1/maintenance/:id': {
+    summary: 'End a maintenance window now (and its recurrence), releasing the alerts it held',
+    auth: 'admin',
+    responses: { 204: 'Ended', 404: 'No such window', 409: 'Already over', ...ERRORS },
   },
   'GET /api/v1/audit': {
     summary: 'The audit trail, newest first: who did what, when; filter by solution or actor; paged',

@@ -68,6 +68,28 @@ export const reminderSchema = z.object({
   threadTs: z.string().min(1),
 });
 
+/** An escalation of an incident nobody acknowledged (docs/contract.md §10.2); `channel` is where it goes. */
+export const escalationSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  incidentFlip: z.string(),
+  /** The incident's message, linked from the escalation. */
+  incidentChannel: z.string(),
+  incidentTs: z.string().min(1),
+  /** Set when it goes into the incident's thread (no escalation channel configured). */
+  threadTs: z.string().optional(),
+  usergroup: z.string().optional(),
+  afterMs: z.coerce.number(),
+});
+
+/** The one alert a solution held by a maintenance window gets at its end, when still bad (§10.1). */
+export const maintenanceReleaseSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  windowId: z.string(),
+  reason: z.string().default(''),
+});
+
 interface KindSpec {
   key: (keys: Keys, id: string) => string;
   /** The sorted set its items wait in until delivered. */
@@ -148,6 +170,20 @@ export const KINDS = {
     backlog: false,
     ttlMs: 7 * DAY,
     schema: reminderSchema,
+  },
+  escalation: {
+    key: (k, id) => k.escalation(id),
+    outbox: own('escalation'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: escalationSchema,
+  },
+  'maintenance-release': {
+    key: (k, id) => k.maintenanceRelease(id),
+    outbox: own('maintenance-release'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: maintenanceReleaseSchema,
   },
 } as const satisfies Record<string, KindSpec>;
 

@@ -56,6 +56,20 @@ export function buildKeys(prefix: string) {
     reminders: `${p}:reminders`,
     /** HASH: a reminder waiting to be posted in an incident's thread. */
     reminder: (reminderId: string) => `${p}:reminder:${reminderId}`,
+    /** ZSET incident flip id -> when it is escalated if still unacknowledged (docs/contract.md §10.2). */
+    escalations: `${p}:escalations`,
+    /** HASH: an escalation waiting to be posted. */
+    escalation: (itemId: string) => `${p}:escalation:${itemId}`,
+    /** HASH: a maintenance window (docs/contract.md §10.1). */
+    maintenance: (windowId: string) => `${p}:mnt:${windowId}`,
+    /** ZSET window id -> when it stops applying for good (its end; +inf for a recurring one). */
+    maintenanceWindows: `${p}:mnt-windows`,
+    /** ZSET "<window id>|<occurrence start>" -> when that occurrence ends: the releases to make. */
+    maintenanceEnds: `${p}:mnt-ends`,
+    /** SET of the solutions whose alerts one occurrence ("<window id>|<start>") held. */
+    maintenanceHeld: (occurrence: string) => `${p}:mnt-held:${occurrence}`,
+    /** HASH: a held solution's release alert ("still bad after maintenance") waiting to be posted. */
+    maintenanceRelease: (itemId: string) => `${p}:mnt-release:${itemId}`,
     /** HASH: an edit of a message secsol posted, waiting to be made (re-rendered when it runs). */
     messageEdit: (editId: string) => `${p}:edit:${editId}`,
     /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */

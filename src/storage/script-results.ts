@@ -17,6 +17,7 @@ export const SCRIPT_RESULTS = {
   updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },
+  claimDue: { 1: 'claimed', 0: 'lost' },
   retryFailed: { 1: 'requeued', 0: 'not-failed', [-1]: 'missing' },
 } as const satisfies ResultTables;
 

@@ -272,6 +272,17 @@ export class Scripts {
     return decodeResult('claimReminder', reply);
   }
 
+  /** Claims a due entry of a schedule (`schedule` is its key) until `leaseUntil`. */
+  async claimDue(a: {
+    schedule: string;
+    member: string;
+    expectedScore: number;
+    leaseUntil: number;
+  }): Promise<ScriptOutcome<'claimDue'>> {
+    const reply = await this.run('claimDue', [a.schedule], [a.member, a.expectedScore, a.leaseUntil]);
+    return decodeResult('claimDue', reply);
+  }
+
   /** Re-drives a failed delivery item (the caller names its key and the channel stored on it). */
   /** The item's own key and its outboxes come from the outbox's kinds registry (any kind of item). */
   async retryFailed(a: {

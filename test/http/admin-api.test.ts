@@ -40,7 +40,7 @@ describe('creating a solution', () => {
       expectedEvery: '90s',
       grace: '30s',
       alertChannel: 'C0WAFALERTS',
-      owner: 'secops',
+      owner: 'S0SECOPS',
     });
     expect(created.id).toBe('azure-waf');
     expect(created.token).toMatch(/^secsol_/);
@@ -55,7 +55,7 @@ describe('creating a solution', () => {
       expectedEvery: 90_000,
       grace: 30_000,
       alertChannel: 'C0WAFALERTS',
-      owner: 'secops',
+      owner: 'S0SECOPS',
       state: 'not_reported',
       flips: [],
     });
@@ -252,7 +252,7 @@ describe('the probes', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/^# HELP secsol_outbox_items /m);
     expect(res.text).toMatch(/^# TYPE secsol_outbox_items gauge$/m);
-    expect(res.text).toMatch(/^secsol_outbox_items \d+$/m);
+    expect(res.text).toMatch(/^secsol_outbox_items\{kind="flip"\} \d+$/m);
     expect(res.text).toMatch(/^# TYPE secsol_http_requests_total counter$/m);
     expect(res.text).toMatch(/^secsol_http_requests_total\{route="\/healthz",status="200"\} \d+$/m);
   });

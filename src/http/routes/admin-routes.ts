@@ -3,6 +3,7 @@
 import type { HealthPolicy } from '../../domain/health.js';
 import { evaluate, policyFor, withReportingSince } from '../../domain/health.js';
 import { AppError } from '../../errors.js';
+import type { AvailabilityService } from '../../services/availability-service.js';
 import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
 import type { FlipRepository } from '../../storage/flip-repository.js';
@@ -28,6 +29,7 @@ export interface AdminRouteDeps {
   /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
   azureSince?: (now: number) => Promise<number | undefined>;
   deliveries: DeliveryService;
+  availability: AvailabilityService;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -113,6 +115,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     const now = deps.now();
     sendJson(res, 200, {
       ...solutionView(rec, await defaultsAt(now), now),
+      // Share of judged time Healthy, maintenance excluded (docs/contract.md §10.3); null when not connected.
+      availability: (await deps.availability.of(rec)) ?? { '7d': null, '30d': null },
       flips: flips.map((f) => ({
         id: f.id,
         from: f.from,
@@ -148,7 +152,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     await admin(req);
     const itemId = params.itemId ?? '';
     // Slack deliveries (flip-, dig-, …) and export messages (msg_…) alike.
-    if (!/^((flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
+    if (!/^((flip|dig|evb|enr|ops|rem|esc|mnt)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
       throw new AppError('secsol_not_found', 'no such delivery');
     }
     const outcome = await deps.deliveries.retry(itemId, 'admin-api');

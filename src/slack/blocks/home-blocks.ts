@@ -7,6 +7,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { ConnectorStatus } from '../../connector/azure/connector-state.js';
 import { STATE_LABEL } from '../../domain/model.js';
 import type { ExportSummary } from '../../export/export-repository.js';
+import { type Availability, formatAvailability } from '../../services/availability-service.js';
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
 import type { DeliveryError } from '../../storage/delivery-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
@@ -27,6 +28,15 @@ export interface HomeInput {
   exportSummary?: ExportSummary;
   /** The Defender for Cloud connector's health, when it is on. */
   azure?: ConnectorStatus;
+  /** Maintenance windows in force or planned, as `maintenanceLine` renders them (§10.1). */
+  maintenance?: string[];
+  /** Availability of the solutions shown among the worst, by id (docs/contract.md §10.3). */
+  availability?: Map<string, Availability>;
+}
+
+/** The worst solutions App Home lists (the ones whose availability it shows). */
+export function homeWorst(snapshot: StatusSnapshot): JudgedSolution[] {
+  return snapshot.connected.filter((j) => j.evaluation.state !== 'healthy').slice(0, HOME_WORST);
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -50,7 +60,7 @@ function snoozeActive(record: SolutionRecord, now: number): boolean {
   return record.snoozedUntil !== undefined && record.snoozedUntil > now;
 }
 
-function worstRow(j: JudgedSolution, now: number): KnownBlock {
+function worstRow(j: JudgedSolution, now: number, availability: Availability | undefined): KnownBlock {
   const { record, evaluation } = j;
   const overlays: string[] = [];
   if (snoozeActive(record, now)) overlays.push(':zzz: snoozed');
@@ -58,9 +68,10 @@ function worstRow(j: JudgedSolution, now: number): KnownBlock {
     overlays.push(`acknowledged by ${mentionUser(record.acknowledgedBy.replace(/^slack:/, ''))}`);
   const lastEvent =
     record.facts.lastEventAt !== null ? `last event ${slackDate(record.facts.lastEventAt)}` : 'no events yet';
+  const avail = availability ? ` · 30-day availability ${formatAvailability(availability['30d'])}` : '';
   return section(
     `${STATE_EMOJI[evaluation.state]} *${name(record)}* · ${STATE_LABEL[evaluation.state]}${overlays.length ? ` · ${overlays.join(' · ')}` : ''}\n` +
-      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent} · \`${escTrunc(record.solution.id, 64)}\``,
+      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent}${avail} · \`${escTrunc(record.solution.id, 64)}\``,
   );
 }
 
@@ -148,10 +159,23 @@ export function homeView(input: HomeInput): HomeView {
     );
   } else {
     blocks.push(section(`*Worst solutions* (${nf.format(attention.length)} not healthy, worst first)`));
-    for (const j of attention.slice(0, HOME_WORST)) blocks.push(worstRow(j, now));
+    for (const j of attention.slice(0, HOME_WORST))
+      blocks.push(worstRow(j, now, input.availability?.get(j.record.solution.id)));
     if (attention.length > HOME_WORST) {
       blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
     }
+  }
+
+  if (input.maintenance && input.maintenance.length > 0) {
+    const lines = input.maintenance.slice(0, 5);
+    const more =
+      input.maintenance.length > 5
+        ? `\n…and ${input.maintenance.length - 5} more: \`/secsol maintenance list\``
+        : '';
+    blocks.push(
+      { type: 'divider' },
+      section(`*Maintenance* (alerts held, states still tracked)\n${lines.join('\n')}${more}`),
+    );
   }
 
   blocks.push({ type: 'divider' });
