@@ -14,7 +14,13 @@ import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
 import type { Keys } from './keys.js';
 import { defineLuaScripts, type LuaArg, runLua } from './lua-loader.js';
-import { type CodedScript, decodeResult, type ScriptOutcome } from './script-results.js';
+import {
+  type CodedScript,
+  decodeResult,
+  GATE_RESULTS,
+  type GateRefusal,
+  type ScriptOutcome,
+} from './script-results.js';
 
 export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
 
@@ -22,6 +28,37 @@ type Fields = Record<string, string>;
 
 const decisionReply = z.tuple([z.number(), z.string(), z.string()]);
 const rateReply = z.tuple([z.number(), z.number()]);
+const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.string());
+
+/** Who may write through the API: checked inside the ingestion scripts (one round trip per request). */
+export interface IngestGate {
+  /** sha256 of the presented token. */
+  tokenHash: string;
+  /** The token's rate limit: `limit` requests per `windowMs` (fixed windows, as RateLimiter counts). */
+  limit: number;
+  windowMs: number;
+  now: number;
+}
+
+/** The gate's keys: the token's, and its rate counter for this window (RateLimiter's key). */
+function gateKeys(keys: Keys, gate: IngestGate | undefined): [string, string] {
+  // Without a gate the script touches neither key; they are named only to keep the key count fixed.
+  if (!gate) return [keys.token('-'), keys.rate('-', 0)];
+  const window = Math.floor(gate.now / gate.windowMs);
+  return [keys.token(gate.tokenHash), keys.rate(`token:${gate.tokenHash}`, window)];
+}
+
+const gateArgs = (gate: IngestGate | undefined): LuaArg[] =>
+  gate ? [gate.tokenHash, gate.windowMs, gate.limit] : ['', 0, 0];
+
+/** The gate's refusal in a script's answer, or undefined when the script went on to write. */
+function gateRefusal(reply: unknown): GateRefusal | undefined {
+  const code = Array.isArray(reply) ? reply[0] : reply;
+  if (code === -3) return GATE_RESULTS[-3];
+  if (code === -4) return GATE_RESULTS[-4];
+  if (code === -5 && Array.isArray(reply)) return { retryAfterMs: Number(reply[1]) };
+  return undefined;
+}
 
 export class Scripts {
   constructor(
@@ -47,6 +84,10 @@ export class Scripts {
     return decodeResult('createSolution', reply);
   }
 
+  /**
+   * A health report. With a gate (a report through the API) the token check and the rate limit run in the
+   * same script, before the write: one round trip per report.
+   */
   async ingestHealth(a: {
     id: string;
     status: 'healthy' | 'unhealthy';
@@ -55,14 +96,24 @@ export class Scripts {
     message: string;
     reportJson: string;
     historyCap: number;
-  }): Promise<ScriptOutcome<'ingestHealth'>> {
+    gate?: IngestGate;
+  }): Promise<ScriptOutcome<'ingestHealth'> | GateRefusal> {
     const { keys } = this;
     const reply = await this.run(
       'ingestHealth',
-      [keys.solution(a.id), keys.healthHistory(a.id), keys.deadlines],
-      [a.id, a.status, a.observedAt, a.receivedAt, a.message, a.reportJson, a.historyCap],
+      [keys.solution(a.id), keys.healthHistory(a.id), keys.deadlines, ...gateKeys(keys, a.gate)],
+      [
+        a.id,
+        a.status,
+        a.observedAt,
+        a.receivedAt,
+        a.message,
+        a.reportJson,
+        a.historyCap,
+        ...gateArgs(a.gate),
+      ],
     );
-    return decodeResult('ingestHealth', reply);
+    return gateRefusal(reply) ?? decodeResult('ingestHealth', reply);
   }
 
   /** The ids of the events newly stored, or why none could be. */
@@ -74,7 +125,8 @@ export class Scripts {
     events: { id: string; json: string }[];
     /** Continuous export is on: accepted events join the solution's export list in the same step. */
     exportEnabled: boolean;
-  }): Promise<string[] | ScriptOutcome<'ingestEvents'>> {
+    gate?: IngestGate;
+  }): Promise<{ alertChannel: string; accepted: string[] } | ScriptOutcome<'ingestEvents'> | GateRefusal> {
     const { keys } = this;
     const reply = await this.run(
       'ingestEvents',
@@ -85,6 +137,7 @@ export class Scripts {
         keys.deadlines,
         keys.exportList(a.id),
         keys.exportPending,
+        ...gateKeys(keys, a.gate),
       ],
       [
         a.id,
@@ -92,10 +145,15 @@ export class Scripts {
         a.listCap,
         a.idCap,
         a.exportEnabled ? '1' : '0',
+        ...gateArgs(a.gate),
         ...a.events.flatMap((e) => [e.id, e.json]),
       ],
     );
-    return Array.isArray(reply) ? z.array(z.string()).parse(reply) : decodeResult('ingestEvents', reply);
+    const refused = gateRefusal(reply);
+    if (refused) return refused;
+    if (!Array.isArray(reply)) return decodeResult('ingestEvents', reply);
+    const [, alertChannel, ...accepted] = eventsReply.parse(reply);
+    return { alertChannel, accepted };
   }
 
   async commitEvaluation(a: {

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAILED_AUTH_LIMIT } from '../../src/http/auth.js';
 import { hashesEqual, hashToken, newToken, secretsEqual } from '../../src/services/tokens.js';
+import { Scripts } from '../../src/storage/scripts.js';
 import { SolutionRepository } from '../../src/storage/solution-repository.js';
 import { ADMIN_TOKEN, call, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
@@ -138,14 +139,21 @@ describe('when the credentials are missing or wrong', () => {
 
   it('looks a token up by its hash only', async () => {
     const spy = vi.spyOn(SolutionRepository.prototype, 'findByTokenHash');
+    // A report checks its token inside the write script (one round trip): the script gets the hash only.
+    const gated = vi.spyOn(Scripts.prototype, 'ingestHealth');
     const s = await createSolution('Hash Lookup');
     expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(202);
+    expect(gated.mock.calls[0]?.[0].gate?.tokenHash).toBe(hashToken(s.token));
+    expect(JSON.stringify(gated.mock.calls)).not.toContain(s.token);
+    // The full check (a refused body, another solution's token) looks the hash up too.
+    expect((await postHealth(s.id, `Bearer ${s.token}`, { status: 'bogus' })).status).toBe(400);
     expect(spy).toHaveBeenCalledWith(hashToken(s.token));
     for (const [arg] of spy.mock.calls) {
       expect(arg).toMatch(/^[0-9a-f]{64}$/);
       expect(arg).not.toContain(s.token);
     }
     spy.mockRestore();
+    gated.mockRestore();
   });
 
   it('keeps the admin token, the enrollment key and solution tokens apart', async () => {
