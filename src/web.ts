@@ -60,7 +60,13 @@ function routes(o: WebOptions) {
     now,
     parseTrustedProxies(config.trustedProxies.join(',')),
   );
-  const metrics = createMetrics({ ctx, queues: o.queues, now, outboxSize: () => parts.outbox.size() });
+  const metrics = createMetrics({
+    ctx,
+    queues: o.queues,
+    now,
+    outboxSize: () => parts.outbox.size(),
+    solutionTotals: () => parts.status.totals(),
+  });
   const router = new Router();
   registerProbeRoutes(router, {
     ctx,
@@ -89,6 +95,7 @@ function routes(o: WebOptions) {
     now,
     reportingSince: parts.reportingSince,
     deliveries: parts.deliveries,
+    status: parts.status,
   });
   registerAuditRoutes(router, { auth, audit: parts.repositories.audit, adminToken: config.adminToken });
   // Every route is described in the OpenAPI document, and every description has its route.

@@ -18,6 +18,8 @@ export interface MetricsDeps {
   now: () => number;
   /** Items waiting in the outbox, all kinds together. */
   outboxSize: () => Promise<number>;
+  /** Solutions per state, from the status read model (StatusService.totals). */
+  solutionTotals: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -66,9 +68,12 @@ export function createMetrics(deps: MetricsDeps) {
   });
   new Gauge({
     name: 'secsol_solutions',
-    help: 'Solutions known (connected, discovered and dismissed)',
+    help: 'Solutions by state: connected ones per health state (judged now), discovered and dismissed',
+    labelNames: ['state'] as const,
     registers: [registry],
-    collect: fromRedis(async (g) => g.set(await ctx.redis.scard(ctx.keys.solutions))),
+    collect: fromRedis(async (g) => {
+      for (const [state, n] of Object.entries(await deps.solutionTotals())) g.set({ state }, n);
+    }, true),
   });
   new Gauge({
     name: 'secsol_evaluation_scheduled',

@@ -18,6 +18,7 @@ export const SCRIPT_RESULTS = {
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },
   retryFailed: { 1: 'requeued', 0: 'not-failed', [-1]: 'missing' },
+  indexSolution: { 1: 'indexed', 0: 'not-listed' },
 } as const satisfies Record<string, Record<string, string>>;
 
 /** What the ingestion scripts' gate (token, its solution, the rate limit) answers instead of writing. */

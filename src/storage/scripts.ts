@@ -78,7 +78,7 @@ export class Scripts {
     const { keys } = this;
     const reply = await this.run(
       'createSolution',
-      [keys.solution(a.id), keys.solutions, keys.deadlines],
+      [keys.solution(a.id), keys.solutions, keys.deadlines, keys.statusIndex],
       [a.id, a.now, a.firstDeadline ?? '', ...Object.entries(a.fields).flat()],
     );
     return decodeResult('createSolution', reply);
@@ -187,6 +187,7 @@ export class Scripts {
         keys.channelOutbox(a.channel),
         keys.exportList(a.id),
         keys.exportPending,
+        keys.statusIndex,
       ],
       [
         a.id,
@@ -223,7 +224,7 @@ export class Scripts {
     const { keys } = this;
     const reply = await this.run(
       'decideEnrollment',
-      [keys.enrollment(a.enrollmentId), keys.solution(a.solutionId), keys.deadlines],
+      [keys.enrollment(a.enrollmentId), keys.solution(a.solutionId), keys.deadlines, keys.statusIndex],
       [a.decision, a.actor, a.at, a.firstDeadline, a.expectedVersion ?? ''],
     );
     const [applied, status, decidedBy] = decisionReply.parse(reply);
@@ -325,6 +326,12 @@ export class Scripts {
     const reply = await this.run('rateHit', [this.keys.rate(a.subject, a.window)], [a.windowMs]);
     const [count, pttlMs] = rateReply.parse(reply);
     return { count, pttlMs };
+  }
+
+  /** Puts one solution in the status read model from its record (storage/status-index.ts). */
+  async indexSolution(a: { id: string }): Promise<ScriptOutcome<'indexSolution'>> {
+    const reply = await this.run('indexSolution', [this.keys.statusIndex, this.keys.solution(a.id)], [a.id]);
+    return decodeResult('indexSolution', reply);
   }
 
   private run(name: ScriptName, keys: string[], argv: LuaArg[]): Promise<unknown> {

@@ -35,14 +35,20 @@ afterEach(async () => {
     app.ctx.keys.healthHistory(id),
   ]);
   if (keys.length > 0) await app.ctx.redis.unlink(...keys);
-  await app.ctx.redis.del(app.ctx.keys.solutions);
+  await app.ctx.redis.del(app.ctx.keys.solutions, app.ctx.keys.statusIndex);
   fake.reset();
 });
 
 /** A state change as the evaluator commits it. */
 async function flip(id: string, to: HealthState, reason: string, at = Date.now()): Promise<void> {
-  const rec = await new SolutionRepository(app.ctx).get(id);
+  let rec = await new SolutionRepository(app.ctx).get(id);
   if (!rec) throw new Error(`no ${id}`);
+  if (rec.state === to) {
+    // Seeded already in that state: start from before the first evaluation, as the evaluator would.
+    await app.ctx.redis.hset(app.ctx.keys.solution(id), 'state', 'not_reported');
+    await app.ctx.scripts.indexSolution({ id });
+    rec = { ...rec, state: 'not_reported' };
+  }
   const r = await new FlipRepository(app.ctx).commit({
     solutionId: id,
     expectedRev: rec.rev,

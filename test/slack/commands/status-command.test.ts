@@ -26,7 +26,7 @@ afterEach(async () => {
   for (let i = 0; i < ids.length; i += 1000) {
     await app.ctx.redis.unlink(...ids.slice(i, i + 1000).map((id) => app.ctx.keys.solution(id)));
   }
-  await app.ctx.redis.del(app.ctx.keys.solutions);
+  await app.ctx.redis.del(app.ctx.keys.solutions, app.ctx.keys.statusIndex);
   fake.reset();
 });
 

@@ -3,9 +3,10 @@
  * solutions, my snoozes, delivery errors) that stays valid Block Kit with 10,000 solutions.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Solution } from '../../../src/domain/model.js';
+import type { HealthState, Solution } from '../../../src/domain/model.js';
 import { DeliveryRepository } from '../../../src/storage/delivery-repository.js';
 import { solutionFields } from '../../../src/storage/solution-record.js';
+import { memberFor } from '../../../src/storage/status-index.js';
 import { startApp, type TestApp } from '../../harness/app.js';
 import { FakeSlack, type SlackCall, validateView } from '../../harness/fake-slack.js';
 import { sendEvent } from '../actions/payloads.js';
@@ -68,8 +69,14 @@ async function seedMany(app: TestApp, count: number, now: number): Promise<void>
       if (i <= 12) Object.assign(facts, { snoozedUntil: String(now + 3_600_000), snoozedBy: 'U0HOME' });
       if (i === 1) Object.assign(facts, { snoozedUntil: '-1', snoozedBy: 'slack:U0HOME' });
       if (i === 13) Object.assign(facts, { snoozedUntil: String(now + 3_600_000), snoozedBy: 'U0SOMEONE' });
+      // The committed state the evaluator would have written, and its place in the read model.
+      const state = (['healthy', 'unhealthy', 'stopped_reporting', 'not_reported'] as const)[i % 4];
+      facts.state = state ?? 'not_reported';
       pipeline.hset(keys.solution(id), { ...solutionFields(solution), ...facts });
       pipeline.sadd(keys.solutions, id);
+      const member = memberFor(solution.lifecycle, facts.state as HealthState, id);
+      if (member) pipeline.zadd(keys.statusIndex, 0, member);
+      if (facts.snoozedBy) pipeline.sadd(keys.snoozed, id);
     }
     await pipeline.exec();
   }

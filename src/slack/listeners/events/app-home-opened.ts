@@ -1,6 +1,7 @@
 /**
  * App Home: each time a user opens secsol's Home tab, their dashboard is published fresh. Events are
- * acknowledged by Bolt before this runs, so reading every solution here does not hold Slack up.
+ * acknowledged by Bolt before this runs. The dashboard reads counts and the worst solutions from the status
+ * read model and the snoozed solutions from their own list: its cost does not grow with the fleet.
  */
 import type { AllMiddlewareArgs, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { HOME_ERRORS, homeView } from '../../blocks/home-blocks.js';
@@ -12,14 +13,15 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
-      const [snapshot, deliveryErrors, exportSummary] = await Promise.all([
+      const [snapshot, snoozed, deliveryErrors, exportSummary] = await Promise.all([
         deps.status.snapshot(),
+        deps.status.snoozed(),
         deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
       ]);
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ userId: event.user, snapshot, deliveryErrors, exportSummary }),
+        view: homeView({ userId: event.user, snapshot, snoozed, deliveryErrors, exportSummary }),
       });
     } catch (err) {
       deps.logger.warn({ userId: event.user, err: (err as Error).message }, 'could not publish App Home');
