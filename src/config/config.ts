@@ -110,6 +110,8 @@ const schema = z
     SECSOL_HEARTBEAT_STALE: duration('60s'),
     SECSOL_SHUTDOWN_BUDGET: duration('10s'),
     SECSOL_WORKER_CONCURRENCY: int(4, 1, 64),
+    // Web processes sharing PORT (node:cluster); more than 1 only helps on a machine with more cores.
+    SECSOL_WEB_PROCESSES: int(1, 1, 64),
     SECSOL_FAULTS: optionalText,
     // Where people and scripts reach this server; shown in the "Add data sources" instructions.
     SECSOL_PUBLIC_URL: optionalText.pipe(z.url().optional()),
@@ -238,6 +240,8 @@ export interface Config {
     readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Web processes serving PORT together (node:cluster), SECSOL_WEB_PROCESSES. */
+  readonly webProcesses: number;
   /** Reverse proxies (CIDRs) whose X-Forwarded-For header names the client address. */
   readonly trustedProxies: readonly string[];
   readonly shutdownBudget: number;
@@ -363,6 +367,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       remindEvery: e.SECSOL_REMIND_EVERY,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
+    webProcesses: e.SECSOL_WEB_PROCESSES,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,
     faults: frozenSet(
       e.NODE_ENV === 'test' && e.SECSOL_FAULTS
