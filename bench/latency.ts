@@ -80,10 +80,12 @@ export async function latency(n: number): Promise<{ n: number; timed: number; p5
     // Reports could be received all along (no startup grace): the ingestion clock says so.
     await redis.set(ctx.keys.ingestUpSince, String(now - 86_400_000));
     await redis.set(ctx.keys.ingestHeartbeat, String(now));
-    const start = now + 8_000;
+    // Deadlines from 5 s after seeding (seeding 100,000 takes longer than that), spread over 2 s.
+    const start = Date.now() + 5_000;
     const p = redis.pipeline();
     for (let k = 0; k < TIMED; k++) {
-      const j = Math.floor((k * n) / TIMED) + (k % 20 === 1 || k % 20 === 2 ? 3 : 0);
+      // Multiples of 20: seeded healthy and not snoozed (seed.ts).
+      const j = Math.floor((k * n) / TIMED / 20) * 20;
       const deadline = start + Math.floor((k * 2000) / TIMED);
       const last = deadline - policy.every - policy.grace - 1;
       deadlines.set(j, deadline);

@@ -12,15 +12,10 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
+import { gateArgs, gateKeys, gateRefusal, type IngestGate } from './ingest-gate.js';
 import type { Keys } from './keys.js';
 import { defineLuaScripts, type LuaArg, runLua } from './lua-loader.js';
-import {
-  type CodedScript,
-  decodeResult,
-  GATE_RESULTS,
-  type GateRefusal,
-  type ScriptOutcome,
-} from './script-results.js';
+import { type CodedScript, decodeResult, type GateRefusal, type ScriptOutcome } from './script-results.js';
 
 export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
 
@@ -30,35 +25,7 @@ const decisionReply = z.tuple([z.number(), z.string(), z.string()]);
 const rateReply = z.tuple([z.number(), z.number()]);
 const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.string());
 
-/** Who may write through the API: checked inside the ingestion scripts (one round trip per request). */
-export interface IngestGate {
-  /** sha256 of the presented token. */
-  tokenHash: string;
-  /** The token's rate limit: `limit` requests per `windowMs` (fixed windows, as RateLimiter counts). */
-  limit: number;
-  windowMs: number;
-  now: number;
-}
-
-/** The gate's keys: the token's, and its rate counter for this window (RateLimiter's key). */
-function gateKeys(keys: Keys, gate: IngestGate | undefined): [string, string] {
-  // Without a gate the script touches neither key; they are named only to keep the key count fixed.
-  if (!gate) return [keys.token('-'), keys.rate('-', 0)];
-  const window = Math.floor(gate.now / gate.windowMs);
-  return [keys.token(gate.tokenHash), keys.rate(`token:${gate.tokenHash}`, window)];
-}
-
-const gateArgs = (gate: IngestGate | undefined): LuaArg[] =>
-  gate ? [gate.tokenHash, gate.windowMs, gate.limit] : ['', 0, 0];
-
-/** The gate's refusal in a script's answer, or undefined when the script went on to write. */
-function gateRefusal(reply: unknown): GateRefusal | undefined {
-  const code = Array.isArray(reply) ? reply[0] : reply;
-  if (code === -3) return GATE_RESULTS[-3];
-  if (code === -4) return GATE_RESULTS[-4];
-  if (code === -5 && Array.isArray(reply)) return { retryAfterMs: Number(reply[1]) };
-  return undefined;
-}
+export type { IngestGate } from './ingest-gate.js';
 
 export class Scripts {
   constructor(
