@@ -9,7 +9,7 @@ import { evaluation } from './evaluation.js';
 import { ingest } from './ingest.js';
 import { latency } from './latency.js';
 import { statusAt } from './status.js';
-import { fmt } from './util.js';
+import { fmt, has } from './util.js';
 
 const args = process.argv.slice(2);
 const names = ['ingest', 'status', 'evaluation', 'latency'];
@@ -28,7 +28,11 @@ const results: Record<string, unknown> = {
 const ratio = (a: number, b: number | null | undefined) => (b ? `${(a / b).toFixed(2)}×` : '–');
 const t0 = Date.now();
 
-if (want('ingest')) {
+if (want('ingest') && !has('wrk')) {
+  console.log(
+    '\n## Ingestion\n\nSkipped: wrk is not installed (`apt-get install wrk prometheus-alertmanager`).',
+  );
+} else if (want('ingest')) {
   const r = await ingest(Number(process.env.BENCH_SECONDS ?? 8));
   results.ingest = r;
   const am = r.alertmanager;
