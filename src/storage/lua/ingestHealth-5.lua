@@ -52,16 +52,16 @@ local function gate(hash, windowMs, limit)
 end
 local refused = gate(ARGV[8], ARGV[9], ARGV[10])
 if refused then return refused end
-local lifecycle = redis.call('HGET', KEYS[1], 'lifecycle')
-if not lifecycle then return -1 end
-if lifecycle ~= 'connected' then return -2 end
+local h = redis.call('HMGET', KEYS[1], 'lifecycle', 'lastHealthAt', 'lastObservedAt')
+if not h[1] then return -1 end
+if h[1] ~= 'connected' then return -2 end
 redis.call('LPUSH', KEYS[2], ARGV[6])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[7]) - 1)
 local received = tonumber(ARGV[4])
-local last = tonumber(redis.call('HGET', KEYS[1], 'lastHealthAt') or '')
+local last = tonumber(h[2] or '')
 if last == nil or received > last then redis.call('HSET', KEYS[1], 'lastHealthAt', ARGV[4]) end
 local observed = tonumber(ARGV[3])
-local lastObserved = tonumber(redis.call('HGET', KEYS[1], 'lastObservedAt') or '')
+local lastObserved = tonumber(h[3] or '')
 local applied = 0
 if lastObserved == nil or observed >= lastObserved then
   applied = 1
