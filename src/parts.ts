@@ -26,6 +26,7 @@ import { IngestionClock, ingestionTiming } from './storage/ingestion-clock.js';
 import { ReportRepository } from './storage/report-repository.js';
 import { SlackEventLog } from './storage/slack-event-log.js';
 import { SolutionRepository } from './storage/solution-repository.js';
+import { StatusIndex } from './storage/status-index.js';
 
 export interface PartsOptions {
   config: Config;
@@ -87,6 +88,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       onCorrupt: (id, err) => opts.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
       reportingSince,
       azureSince,
+      index: new StatusIndex(ctx),
     }),
     incidents: new IncidentService({
       solutions,

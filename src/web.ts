@@ -66,6 +66,7 @@ function routes(o: WebOptions) {
     now,
     outbox: { sizes: () => parts.outbox.sizes(), finished: () => parts.outbox.finished() },
     connectors: parts.azureState ? { azure: parts.azureState } : {},
+    solutionTotals: () => parts.status.totals(),
   });
   const router = new Router();
   registerProbeRoutes(router, {
@@ -97,6 +98,7 @@ function routes(o: WebOptions) {
     azureSince: parts.azureSince,
     deliveries: parts.deliveries,
     availability: parts.availability,
+    status: parts.status,
   });
   registerMaintenanceRoutes(router, {
     auth,

@@ -86,6 +86,8 @@ export interface Config {
     readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Web processes serving PORT together (node:cluster), SECSOL_WEB_PROCESSES. */
+  readonly webProcesses: number;
   /** Reverse proxies (CIDRs) whose X-Forwarded-For header names the client address. */
   readonly trustedProxies: readonly string[];
   readonly shutdownBudget: number;
@@ -222,6 +224,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       remindEvery: e.SECSOL_REMIND_EVERY,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
+    webProcesses: e.SECSOL_WEB_PROCESSES,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,
     faults: frozenSet(
       e.NODE_ENV === 'test' && e.SECSOL_FAULTS

@@ -169,6 +169,8 @@ export const envSchema = z
     SECSOL_HEARTBEAT_STALE: duration('60s'),
     SECSOL_SHUTDOWN_BUDGET: duration('10s'),
     SECSOL_WORKER_CONCURRENCY: int(4, 1, 64),
+    // Web processes sharing PORT (node:cluster); more than 1 only helps on a machine with more cores.
+    SECSOL_WEB_PROCESSES: int(1, 1, 64),
     SECSOL_FAULTS: optionalText,
     // Where people and scripts reach this server; shown in the "Add data sources" instructions.
     SECSOL_PUBLIC_URL: optionalText.pipe(z.url().optional()),

@@ -25,6 +25,8 @@ export interface MetricsDeps {
   };
   /** Connectors by name (e.g. `azure`), whose errors and last success are exported. */
   connectors?: Record<string, Pick<ConnectorState, 'status'>>;
+  /** Solutions per state, from the status read model (StatusService.totals). */
+  solutionTotals: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -73,9 +75,12 @@ export function createMetrics(deps: MetricsDeps) {
   });
   new Gauge({
     name: 'secsol_solutions',
-    help: 'Solutions known (connected, discovered and dismissed)',
+    help: 'Solutions by state: connected ones per health state (judged now), discovered and dismissed',
+    labelNames: ['state'] as const,
     registers: [registry],
-    collect: fromRedis(async (g) => g.set(await ctx.redis.scard(ctx.keys.solutions))),
+    collect: fromRedis(async (g) => {
+      for (const [state, n] of Object.entries(await deps.solutionTotals())) g.set({ state }, n);
+    }, true),
   });
   new Gauge({
     name: 'secsol_evaluation_scheduled',

@@ -5,6 +5,7 @@
  * document can never drift from the router.
  */
 import { z } from 'zod';
+import { solutionsQuery } from './routes/admin-routes.js';
 import { auditQuery } from './routes/audit-routes.js';
 import { maintenanceBody } from './routes/maintenance-routes.js';
 import { createSolutionBody, enrollBody, eventsBody, healthBody } from './schemas.js';
@@ -75,9 +76,12 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
   'GET /api/v1/solutions': {
-    summary: 'Every solution with its lifecycle, state, reason, last report, last event and next due time',
+    summary:
+      'Every solution with its lifecycle, state, reason, last report, last event and next due time, a page at a ' +
+      'time (follow `nextCursor` until it is null); with `state`, the connected solutions in that state',
     auth: 'admin',
-    responses: { 200: '`{ solutions: [...] }`', ...ERRORS },
+    query: solutionsQuery,
+    responses: { 200: '`{ solutions: [...], nextCursor }`', ...ERRORS },
   },
   'POST /api/v1/solutions': {
     summary: 'Create a connected solution; its token is returned once',

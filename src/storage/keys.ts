@@ -28,6 +28,16 @@ export function buildKeys(prefix: string) {
     solutionFlips: (id: string) => `${p}:flips:${id}`,
     /** HASH: one flip and its delivery record. */
     flip: (flipId: string) => `${p}:flip:${flipId}`,
+    /**
+     * ZSET, every member at score 0, in lexicographic order: the status read model. `<rank>:<id>` per
+     * connected solution in its committed state (rank = STATE_ORDER, worst first), `d:<id>` per discovered
+     * one. Written with every state change in the same script (storage/status-index.ts).
+     */
+    statusIndex: `${p}:status-index`,
+    /** SET of the ids of solutions with a snooze recorded (App Home's "My snoozes" reads only these). */
+    snoozed: `${p}:snoozed`,
+    /** STRING: set once every solution that predates the read model has been put in it. */
+    statusIndexBuilt: `${p}:status-index:built`,
     /** ZSET solution id -> the instant its state may next change (the evaluator's work list). */
     deadlines: `${p}:deadlines`,
     /** STRING: the default health policy the deadlines were computed with (re-scored when it changes). */

@@ -26,6 +26,8 @@ export interface HomeInput {
   deliveryErrors: DeliveryError[];
   /** Continuous export's totals; absent when export is off. */
   exportSummary?: ExportSummary;
+  /** The solutions with a snooze recorded; the snapshot's connected solutions when absent. */
+  snoozed?: JudgedSolution[];
   /** The Defender for Cloud connector's health, when it is on. */
   azure?: ConnectorStatus;
   /** Maintenance windows in force or planned, as `maintenanceLine` renders them (§10.1). */
@@ -144,25 +146,28 @@ export function homeView(input: HomeInput): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Security solutions' } },
     context(`Your secsol dashboard, ${mentionUser(userId)} · as of ${slackDate(now)}`),
-    countsBlock(snapshot.counts, snapshot.discovered.length),
+    countsBlock(snapshot.counts, snapshot.discoveredTotal ?? snapshot.discovered.length),
     { type: 'divider' },
   ];
 
+  // The snapshot's connected solutions are the worst ones (a page of the read model); counts are for all.
   const attention = snapshot.connected.filter((j) => j.evaluation.state !== 'healthy');
+  const connectedTotal = snapshot.connectedTotal ?? snapshot.connected.length;
+  const notHealthy = connectedTotal - snapshot.counts.healthy;
   if (attention.length === 0) {
     blocks.push(
       section(
-        snapshot.connected.length === 0
+        connectedTotal === 0
           ? '*Worst solutions*\nNo connected solutions yet. `/secsol status` shows the discovered ones and how to add data sources.'
           : '*Worst solutions*\n:large_green_circle: Every connected solution is healthy.',
       ),
     );
   } else {
-    blocks.push(section(`*Worst solutions* (${nf.format(attention.length)} not healthy, worst first)`));
+    blocks.push(section(`*Worst solutions* (${nf.format(notHealthy)} not healthy, worst first)`));
     for (const j of attention.slice(0, HOME_WORST))
       blocks.push(worstRow(j, now, input.availability?.get(j.record.solution.id)));
-    if (attention.length > HOME_WORST) {
-      blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
+    if (notHealthy > HOME_WORST) {
+      blocks.push(context(`…and ${nf.format(notHealthy - HOME_WORST)} more: \`/secsol status\``));
     }
   }
 
@@ -179,10 +184,15 @@ export function homeView(input: HomeInput): HomeView {
   }
 
   blocks.push({ type: 'divider' });
-  const mine = snapshot.connected.filter(
+  const mine = (input.snoozed ?? snapshot.connected).filter(
     (j) => snoozeActive(j.record, now) && j.record.snoozedBy?.replace(/^slack:/, '') === userId,
   );
-  const owned = snapshot.connected.filter((j) => j.record.solution.owner === userId).length;
+  // Owned among the solutions read (the worst page and the snoozed ones): there is no owner index yet.
+  const owned = new Set(
+    [...snapshot.connected, ...(input.snoozed ?? [])]
+      .filter((j) => j.record.solution.owner === userId)
+      .map((j) => j.record.solution.id),
+  ).size;
   const ownedText =
     owned > 0 ? ` · you own ${nf.format(owned)} connected solution${owned === 1 ? '' : 's'}` : '';
   if (mine.length === 0) {

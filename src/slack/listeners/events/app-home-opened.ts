@@ -1,6 +1,7 @@
 /**
  * App Home: each time a user opens secsol's Home tab, their dashboard is published fresh. Events are
- * acknowledged by Bolt before this runs, so reading every solution here does not hold Slack up.
+ * acknowledged by Bolt before this runs. The dashboard reads counts and the worst solutions from the status
+ * read model and the snoozed solutions from their own list: its cost does not grow with the fleet.
  */
 import type { AllMiddlewareArgs, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Availability } from '../../../services/availability-service.js';
@@ -14,8 +15,9 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
   return async ({ event, client }) => {
     if (event.tab !== 'home' || !/^[UW][A-Z0-9]{2,}$/.test(event.user)) return;
     try {
-      const [snapshot, deliveryErrors, exportSummary, azure, windows] = await Promise.all([
+      const [snapshot, snoozed, deliveryErrors, exportSummary, azure, windows] = await Promise.all([
         deps.status.snapshot(),
+        deps.status.snoozed(),
         deps.deliveries.failures(HOME_ERRORS),
         deps.exportSummary?.(),
         deps.azureState?.status(),
@@ -38,6 +40,7 @@ export function appHomeOpened(deps: SlackDeps): Middleware<SlackEventMiddlewareA
         view: homeView({
           userId: event.user,
           snapshot,
+          snoozed,
           deliveryErrors,
           exportSummary,
           azure,
