@@ -1,213 +1,103 @@
 /**
- * secsol's cost as the number of solutions grows (10, 1,000, 100,000), against the local Redis.
- * Run: `npm run bench` (or `npm run bench -- 10 1000` for fewer sizes). Writes a Markdown table to stdout.
- *
- * - tick, nothing due: what one evaluation tick costs when no solution changed (the common case);
- * - tick, 100 due: the same with 100 solutions that just reported;
- * - full sweep: every solution due at once (after an outage), per solution;
- * - list + judge: loading every solution and judging it now (what /secsol status and GET /solutions do);
- * - ingest: health reports through the real HTTP API, 50 in flight.
+ * `npm run bench`: every benchmark in one invocation, side by side, printed as tables with their ratios and
+ * written as JSON to bench-results.json. Each one alone: `npm run bench -- ingest`, `-- status`,
+ * `-- evaluation`, `-- latency` (sizes after the name: `npm run bench -- status 10 1000`).
  */
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { run } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
-import { evaluate, policyFor } from '../src/domain/health.js';
-import { createLogger } from '../src/logger.js';
-import { Outbox } from '../src/outbox/outbox.js';
-import { type StorageContext, storageContext } from '../src/storage/context.js';
-import { DeliveryRepository } from '../src/storage/delivery-repository.js';
-import { FlipRepository } from '../src/storage/flip-repository.js';
-import { OutageLog } from '../src/storage/outage-log.js';
-import { connect } from '../src/storage/redis.js';
-import { solutionFields } from '../src/storage/solution-record.js';
-import { SolutionRepository } from '../src/storage/solution-repository.js';
-import { Evaluator } from '../src/worker/evaluator.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { evaluation } from './evaluation.js';
+import { ingest } from './ingest.js';
+import { latency } from './latency.js';
+import { statusAt } from './status.js';
+import { fmt, has } from './util.js';
 
-const logger = createLogger('silent');
-const policy = { every: 3_600_000, grace: 900_000, silenceWindow: 14 * 86_400_000, unhealthyThreshold: 1 };
+const args = process.argv.slice(2);
+const names = ['ingest', 'status', 'evaluation', 'latency'];
+const only = args.filter((a) => names.includes(a));
+const sizes = args.map(Number).filter(Boolean);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const results: Record<string, unknown> = {
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memGb: Math.round(totalmem() / 1e9),
+    node: process.version,
+  },
+  at: new Date().toISOString(),
+};
+const ratio = (a: number, b: number | null | undefined) => (b ? `${(a / b).toFixed(2)}×` : '–');
+const t0 = Date.now();
 
-async function seed(ctx: StorageContext, n: number, now: number): Promise<void> {
-  for (let i = 0; i < n; i += 5000) {
-    const p = ctx.redis.pipeline();
-    for (let j = i; j < Math.min(n, i + 5000); j++) {
-      const id = `sol-${j}`;
-      p.hset(ctx.keys.solution(id), {
-        ...solutionFields({
-          id,
-          name: `Solution ${j}`,
-          vendor: 'Bench',
-          family: 'edr',
-          source: 'push',
-          linkedResources: [],
-          lifecycle: 'connected',
-          createdAt: now - 86_400_000,
-          connectedAt: now - 86_400_000,
-          version: 1,
-        }),
-        rev: '1',
-        state: 'healthy',
-        flipSeq: '1',
-        unhealthyStreak: '0',
-        lastHealthAt: String(now - 60_000),
-        lastObservedAt: String(now - 60_000),
-        lastHealthStatus: 'healthy',
-      });
-      p.sadd(ctx.keys.solutions, id);
-      p.zadd(ctx.keys.deadlines, now - 60_000 + policy.every + policy.grace + 1, id);
-    }
-    await p.exec();
-  }
-}
-
-async function cleanup(ctx: StorageContext): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.keys.prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) await ctx.redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-const fmt = (n: number) =>
-  n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toLocaleString('en');
-
-async function measure(n: number) {
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const redis = connect(
-    { kind: 'server', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-    'default',
-    new OutageLog(logger),
-  );
-  const ctx = storageContext(redis, prefix);
-  const queue = new Queue('deliver', { connection: redis, prefix: ctx.keys.bullPrefix });
-  const now = Date.now();
-  try {
-    let t = process.hrtime.bigint();
-    await seed(ctx, n, now);
-    const seedMs = ms(t);
-    const evaluator = new Evaluator({
-      ctx,
-      solutions: new SolutionRepository(ctx),
-      flips: new FlipRepository(ctx),
-      outbox: new Outbox({
-        delivery: new DeliveryRepository(ctx),
-        keys: ctx.keys,
-        queue,
-        policy: { attempts: 1, backoffMs: 1000 },
-        now: Date.now,
-      }),
-      defaults: policy,
-      defaultChannel: 'C0BENCH',
-      heartbeatStaleMs: 3_600_000,
-      logger,
-    });
-    // Nothing due: median of 20 ticks.
-    const idle: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      t = process.hrtime.bigint();
-      await evaluator.tick(now);
-      idle.push(ms(t));
-    }
-    idle.sort((a, b) => a - b);
-    // 100 due (they just reported): state stays healthy, deadlines move.
-    const due = Math.min(100, n);
-    for (let i = 0; i < due; i++) await ctx.redis.zadd(ctx.keys.deadlines, now, `sol-${i}`);
-    t = process.hrtime.bigint();
-    await evaluator.tick(now);
-    const dueMs = ms(t);
-    // Full sweep: everyone goes stale at once (after an outage): flips for all, 500 per tick.
-    const later = now + policy.every + policy.grace + 120_000;
-    t = process.hrtime.bigint();
-    let flips = 0;
-    for (;;) {
-      const r = await evaluator.tick(later);
-      flips += r.flips.length;
-      if (!r.more) break;
-    }
-    const sweepMs = ms(t);
-    // List + judge, as /secsol status and GET /api/v1/solutions do.
-    t = process.hrtime.bigint();
-    const all = await new SolutionRepository(ctx).list();
-    for (const r of all) evaluate(r.facts, policyFor(r.solution, policy), later);
-    const listMs = ms(t);
-    const mem = (await redis.info('memory')).match(/used_memory:(\d+)/)?.[1];
-    return { n, seedMs, idle: idle[10] as number, dueMs, sweepMs, flips, listMs, redisMb: Number(mem) / 1e6 };
-  } finally {
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    await cleanup(ctx);
-    redis.disconnect();
-  }
-}
-
-async function ingest(): Promise<{ rps: number; p50: number; p99: number }> {
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    PORT: '0',
-    SECSOL_KEY_PREFIX: prefix,
-    SECSOL_ADMIN_TOKEN: 'bA9xK3mQ7wE2rT5yU8iO4pL6',
-    SECSOL_RATE_LIMIT: '1000000',
-    LOG_LEVEL: 'silent',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  });
-  const app = await run(config, { web: true, worker: false, logger, print: () => {} });
-  const url = `http://127.0.0.1:${app.port}`;
-  const created = (await (
-    await fetch(`${url}/api/v1/solutions`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer bench-admin-token-0123456789', 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench ingest', vendor: 'Bench' }),
-    })
-  ).json()) as { id: string; token: string };
-  const total = 5000;
-  const latencies: number[] = [];
-  let sent = 0;
-  const t = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (sent < total) {
-        sent++;
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(`${url}/api/v1/solutions/${created.id}/health`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${created.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ status: 'healthy', message: 'ok' }),
-        });
-        await res.arrayBuffer();
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
-        latencies.push(ms(t0));
-      }
-    }),
-  );
-  const elapsed = ms(t);
-  await app.close();
-  const redis = connect(config.redis, 'default', new OutageLog(logger));
-  await cleanup(storageContext(redis, prefix));
-  redis.disconnect();
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: (total / elapsed) * 1000,
-    p50: latencies[Math.floor(total * 0.5)] as number,
-    p99: latencies[Math.floor(total * 0.99)] as number,
-  };
-}
-
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
-const rows = [];
-for (const n of sizes.length ? sizes : [10, 1000, 100_000]) rows.push(await measure(n));
-console.log(
-  '| solutions | seed (ms) | tick, nothing due (ms, median) | tick, 100 due (ms) | full sweep (ms) | per solution (µs) | list + judge (ms) |',
-);
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) {
+if (want('ingest') && !has('wrk')) {
   console.log(
-    `| ${r.n.toLocaleString('en')} | ${fmt(r.seedMs)} | ${fmt(r.idle)} | ${fmt(r.dueMs)} | ${fmt(r.sweepMs)} (${r.flips.toLocaleString('en')} flips) | ${fmt((r.sweepMs * 1000) / r.n)} | ${fmt(r.listMs)} |`,
+    '\n## Ingestion\n\nSkipped: wrk is not installed (`apt-get install wrk prometheus-alertmanager`).',
+  );
+} else if (want('ingest')) {
+  const r = await ingest(Number(process.env.BENCH_SECONDS ?? 8));
+  results.ingest = r;
+  const am = r.alertmanager;
+  console.log(`\n## Ingestion (wrk -t2 -c32, ${r.seconds} s rounds, one process each, same machine)\n`);
+  console.log('| target | req/s | p50 (ms) | p99 (ms) | non-2xx | secsol health ÷ this |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const row = (name: string, w: { rps: number; p50: number; p99: number; non2xx: number }) =>
+    console.log(
+      `| ${name} | ${fmt(w.rps)} | ${fmt(w.p50)} | ${fmt(w.p99)} | ${w.non2xx} | ${ratio(r.secsol.rps, w.rps)} |`,
+    );
+  row('secsol `POST /health`', r.secsol);
+  if (am) row('Alertmanager `POST /api/v2/alerts` (1 alert)', am);
+  else console.log('| Alertmanager | not installed (`apt-get install prometheus-alertmanager`) | | | | |');
+  row('bare `node:http` (floor)', r.nodeFloor);
+  row('`node:http` + one Lua script per request (ioredis)', r.nodeLuaFloor);
+  if (r.redisSet)
+    console.log(
+      `| \`redis-benchmark\` SET, 32 clients | ${fmt(r.redisSet)} | | | | ${ratio(r.secsol.rps, r.redisSet)} |`,
+    );
+  console.log(
+    `\nBatched events: ${fmt(r.events.eventsPerSec)} events/s (${r.events.batch} per request, ${fmt(r.events.rps)} req/s, p99 ${fmt(r.events.p99)} ms, non-2xx ${r.events.non2xx}; wrk -t2 -c8)`,
   );
 }
-const ing = await ingest();
-console.log(
-  `\nIngestion (health reports over HTTP, 50 in flight, one web process): ${fmt(ing.rps)} req/s, p50 ${fmt(ing.p50)} ms, p99 ${fmt(ing.p99)} ms`,
-);
+
+if (want('status')) {
+  const rows = [];
+  for (const n of sizes.length ? sizes : [10, 1000, 10_000, 100_000]) rows.push(await statusAt(n));
+  results.status = rows;
+  console.log('\n## What people read (p50 / p95 of 20, ms)\n');
+  console.log(
+    '| solutions | /secsol status | App Home | admin list (first page) | admin list, one state | Redis bytes / solution | RSS (MB) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows)
+    console.log(
+      `| ${r.n.toLocaleString('en')} | ${fmt(r.status.p50)} / ${fmt(r.status.p95)} | ${fmt(r.home.p50)} / ${fmt(r.home.p95)} | ${fmt(r.adminList.p50)} / ${fmt(r.adminList.p95)} | ${fmt(r.adminState.p50)} / ${fmt(r.adminState.p95)} | ${fmt(r.redisBytesPerSolution)} | ${fmt(r.rssMb)} |`,
+    );
+}
+
+if (want('evaluation')) {
+  const rows = [];
+  for (const n of sizes.length ? sizes : [10, 1000, 100_000]) rows.push(await evaluation(n));
+  results.evaluation = rows;
+  console.log('\n## Evaluation\n');
+  console.log(
+    '| solutions | seed (ms) | tick, nothing due (ms, median) | tick, 100 due (ms) | full sweep (ms) | per solution (µs) | full scan + judge (ms) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows)
+    console.log(
+      `| ${r.n.toLocaleString('en')} | ${fmt(r.seedMs)} | ${fmt(r.idle)} | ${fmt(r.dueMs)} | ${fmt(r.sweepMs)} (${r.flips.toLocaleString('en')} flips) | ${fmt((r.sweepMs * 1000) / r.n)} | ${fmt(r.listMs)} |`,
+    );
+}
+
+if (want('latency')) {
+  const rows = [];
+  for (const n of sizes.length ? sizes : [1000, 100_000]) rows.push(await latency(n));
+  results.latency = rows;
+  console.log('\n## Detection latency (deadline → Slack post at the fake)\n');
+  console.log('| solutions tracked | flips timed | p50 (ms) | p99 (ms) |');
+  console.log('| ---: | ---: | ---: | ---: |');
+  for (const r of rows)
+    console.log(`| ${r.n.toLocaleString('en')} | ${r.timed} | ${fmt(r.p50)} | ${fmt(r.p99)} |`);
+}
+
+writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nAll in ${fmt((Date.now() - t0) / 1000)} s; JSON in bench-results.json.`);
 process.exit(0);

@@ -2,6 +2,7 @@
 import { run } from './app.js';
 import { ConfigError, loadConfig, readEnvironment } from './config/config.js';
 import { createLogger } from './logger.js';
+import { isForkedWebProcess, superviseWebProcesses } from './web-processes.js';
 
 export async function boot(role: { web: boolean; worker: boolean; name: string }): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,11 +15,24 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, `secsol-${role.name}`, { pretty: config.slack.local });
+  // SECSOL_WEB_PROCESSES > 1: this process forks the web processes (web-processes.ts) and keeps only the
+  // worker part, if any; each forked process is web only.
+  const forked = isForkedWebProcess();
+  const supervise = role.web && !forked && config.webProcesses > 1;
+  const part = forked
+    ? { web: true, worker: false, name: `${role.name}-web` }
+    : supervise
+      ? { web: false, worker: role.worker, name: role.name }
+      : role;
+  const logger = createLogger(config.logLevel, `secsol-${part.name}`, { pretty: config.slack.local });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandledRejection'));
-  let running: Awaited<ReturnType<typeof run>>;
+  const stopWeb = supervise ? superviseWebProcesses(config.webProcesses, logger) : undefined;
+  let running: { close(): Promise<void> };
   try {
-    running = await run(config, { web: role.web, worker: role.worker, logger });
+    running =
+      part.web || part.worker
+        ? await run(config, { web: part.web, worker: part.worker, logger })
+        : { close: async () => {} };
   } catch (err) {
     logger.fatal({ err }, 'secsol could not start');
     process.exit(1);
@@ -29,7 +43,7 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
-      await running.close();
+      await Promise.all([running.close(), stopWeb?.()]);
       process.exit(0);
     } catch (err) {
       logger.error({ err }, 'unclean shutdown');

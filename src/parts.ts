@@ -14,6 +14,7 @@ import { enqueueExports } from './queue/queues.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { IncidentService } from './services/incident-service.js';
 import { IngestService } from './services/ingest-service.js';
+import { buildRouting } from './services/routing.js';
 import { SolutionService } from './services/solution-service.js';
 import { StatusService } from './services/status-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
@@ -25,6 +26,7 @@ import { IngestionClock, ingestionTiming } from './storage/ingestion-clock.js';
 import { ReportRepository } from './storage/report-repository.js';
 import { SlackEventLog } from './storage/slack-event-log.js';
 import { SolutionRepository } from './storage/solution-repository.js';
+import { StatusIndex } from './storage/status-index.js';
 
 export interface PartsOptions {
   config: Config;
@@ -59,6 +61,16 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
     policy: { attempts: config.worker.alertAttempts, backoffMs: config.worker.alertBackoff },
     now,
   });
+  const routing = buildRouting({
+    ctx,
+    config,
+    solutions,
+    flips,
+    audit,
+    outbox,
+    defaultChannel: opts.defaultChannel,
+    now,
+  });
   return {
     ctx,
     repositories: { solutions, flips, reports, audit, delivery, enrollments, ingestion },
@@ -76,6 +88,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       onCorrupt: (id, err) => opts.logger.warn({ solutionId: id, err }, 'skipped a corrupt solution record'),
       reportingSince,
       azureSince,
+      index: new StatusIndex(ctx),
     }),
     incidents: new IncidentService({
       solutions,
@@ -85,6 +98,7 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       outbox,
       now,
       remindEveryMs: config.worker.remindEvery,
+      escalation: routing.escalation,
     }),
     solutions: new SolutionService({
       solutions,
@@ -95,6 +109,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       defaults: config.health,
       now,
     }),
+    availability: routing.availability,
+    routing,
     deliveries: new DeliveryService({
       delivery,
       audit,

@@ -17,6 +17,7 @@ import { registerAdminRoutes } from './http/routes/admin-routes.js';
 import { registerAuditRoutes } from './http/routes/audit-routes.js';
 import { registerEnrollRoutes } from './http/routes/enroll-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
+import { registerMaintenanceRoutes } from './http/routes/maintenance-routes.js';
 import { registerProbeRoutes } from './http/routes/probe-routes.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
@@ -63,8 +64,9 @@ function routes(o: WebOptions) {
     ctx,
     queues: o.queues,
     now,
-    outboxSize: () => parts.outbox.size(),
+    outbox: { sizes: () => parts.outbox.sizes(), finished: () => parts.outbox.finished() },
     connectors: parts.azureState ? { azure: parts.azureState } : {},
+    solutionTotals: () => parts.status.totals(),
   });
   const router = new Router();
   registerProbeRoutes(router, {
@@ -95,6 +97,14 @@ function routes(o: WebOptions) {
     reportingSince: parts.reportingSince,
     azureSince: parts.azureSince,
     deliveries: parts.deliveries,
+    availability: parts.availability,
+    status: parts.status,
+  });
+  registerMaintenanceRoutes(router, {
+    auth,
+    adminToken: config.adminToken,
+    maintenance: parts.routing.maintenance,
+    now,
   });
   registerAuditRoutes(router, { auth, audit: parts.repositories.audit, adminToken: config.adminToken });
   // Every route is described in the OpenAPI document, and every description has its route.
@@ -119,6 +129,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     now,
     fetch: guardedFetch(slackConfig),
   });
+  const approvers = new Approvers(config.approvers, o.slackClient, logger.child({ part: 'approvers' }), now);
   // Also a boot check: a revoked or wrong bot token stops the start here, loudly.
   const identity = await o.slackClient.auth.test();
   registerListeners(slackApp.app, {
@@ -128,11 +139,19 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     solutions: parts.solutions,
     status: parts.status,
     incidents: parts.incidents,
+    availability: parts.availability,
+    maintenance: parts.routing.maintenance,
     deliveries: parts.deliveries,
     slackEvents: parts.slackEvents,
     defaults: config.health,
     defaultChannel: o.defaultChannel,
-    approvers: new Approvers(config.approvers, o.slackClient, logger.child({ part: 'approvers' }), now),
+    approvers,
+    snoozers:
+      config.snoozers === 'anyone'
+        ? undefined
+        : config.snoozers === 'approvers'
+          ? approvers
+          : new Approvers(config.snoozers, o.slackClient, logger.child({ part: 'snoozers' }), now),
     azureState: parts.azureState,
     exportSummary: config.export ? () => new ExportRepository(parts.ctx).summary() : undefined,
     logger: logger.child({ part: 'slack' }),

@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import type { Severity } from '../domain/model.js';
 import { type Env, envSchema, LOCAL_APP_ID } from './env-schema.js';
 import type { RedisTarget } from './redis-target.js';
+import { type RoutingConfig, routingConfig } from './routing-vars.js';
 
 export { LOCAL_APP_ID } from './env-schema.js';
 
@@ -31,6 +32,8 @@ export interface Config {
   readonly alertChannel?: string;
   readonly approvalChannel?: string;
   readonly approvers: readonly string[];
+  /** Who may snooze alerts: anyone, the approvers, or the members of these user groups. */
+  readonly snoozers: 'anyone' | 'approvers' | readonly string[];
   readonly enrollmentKey?: string;
   readonly adminToken?: string;
   readonly health: {
@@ -64,6 +67,8 @@ export interface Config {
     /** First backoff of the SDK's exponential retries (5xx) and of ours (timeouts). */
     readonly retryBackoffMs: number;
   };
+  /** Escalation of unacknowledged incidents (routing-vars.ts). */
+  readonly routing: RoutingConfig;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly worker: {
     readonly tickEvery: number;
@@ -81,6 +86,8 @@ export interface Config {
     readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Web processes serving PORT together (node:cluster), SECSOL_WEB_PROCESSES. */
+  readonly webProcesses: number;
   /** Reverse proxies (CIDRs) whose X-Forwarded-For header names the client address. */
   readonly trustedProxies: readonly string[];
   readonly shutdownBudget: number;
@@ -166,6 +173,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     alertChannel: e.SECSOL_ALERT_CHANNEL,
     approvalChannel: e.SECSOL_APPROVAL_CHANNEL ?? e.SECSOL_ALERT_CHANNEL,
     approvers: e.SECSOL_APPROVERS,
+    snoozers: e.SECSOL_SNOOZERS,
     trustedProxies: e.SECSOL_TRUSTED_PROXIES,
     enrollmentKey: e.SECSOL_ENROLLMENT_KEY,
     adminToken: e.SECSOL_ADMIN_TOKEN,
@@ -200,6 +208,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
             retryBackoffMs: e.SECSOL_AZURE_RETRY_BACKOFF,
           }
         : undefined,
+    routing: routingConfig(e),
     logLevel: e.LOG_LEVEL,
     worker: {
       tickEvery: e.SECSOL_TICK_EVERY,
@@ -215,6 +224,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       remindEvery: e.SECSOL_REMIND_EVERY,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
+    webProcesses: e.SECSOL_WEB_PROCESSES,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,
     faults: frozenSet(
       e.NODE_ENV === 'test' && e.SECSOL_FAULTS

@@ -7,6 +7,7 @@ import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES } from '../domain/model.js';
 import { exportSecret, exportUrl } from './export-vars.js';
 import { parseClusterNodes } from './redis-target.js';
+import { routingEnv } from './routing-vars.js';
 import { secretProblem } from './secrets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 
@@ -109,6 +110,23 @@ export const envSchema = z
       }
       return ids;
     }),
+    // Who may snooze alerts: anyone in the channel, the approvers, or the members of user groups (S…).
+    SECSOL_SNOOZERS: optionalText.transform((v, ctx) => {
+      const value = v ?? 'anyone';
+      if (value === 'anyone' || value === 'approvers') return value;
+      const groups = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (groups.length === 0 || groups.some((g) => !/^S[A-Z0-9]{2,}$/.test(g))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'anyone, approvers, or Slack user-group IDs (S…), comma-separated',
+        });
+        return z.NEVER;
+      }
+      return groups;
+    }),
     SECSOL_ENROLLMENT_KEY: optionalText.pipe(apiSecret.optional()),
     SECSOL_ADMIN_TOKEN: optionalText.pipe(apiSecret.optional()),
     SECSOL_EXPECTED_EVERY: duration('1h'),
@@ -121,6 +139,7 @@ export const envSchema = z
     SECSOL_EXPORT_TIMEOUT: duration('10s'),
     SECSOL_EXPORT_BACKOFF: duration('1s'),
     SECSOL_EXPORT_RETRY_FOR: duration('24h'),
+    ...routingEnv,
     AZURE_SUBSCRIPTION_ID: optionalText,
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_ID: optionalText,
@@ -150,6 +169,8 @@ export const envSchema = z
     SECSOL_HEARTBEAT_STALE: duration('60s'),
     SECSOL_SHUTDOWN_BUDGET: duration('10s'),
     SECSOL_WORKER_CONCURRENCY: int(4, 1, 64),
+    // Web processes sharing PORT (node:cluster); more than 1 only helps on a machine with more cores.
+    SECSOL_WEB_PROCESSES: int(1, 1, 64),
     SECSOL_FAULTS: optionalText,
     // Where people and scripts reach this server; shown in the "Add data sources" instructions.
     SECSOL_PUBLIC_URL: optionalText.pipe(z.url().optional()),

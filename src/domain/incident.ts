@@ -127,6 +127,21 @@ export function remindDecision(
   return isSnoozed(f, now) ? 'skip' : 'remind';
 }
 
+/**
+ * Whether a due escalation goes out (docs/contract.md §10.2): only for the incident still open and nobody
+ * took; a snooze or a maintenance window in force cancels it for good (it is not postponed), as do an
+ * acknowledgement and the recovery.
+ */
+export function escalationDecision(
+  f: IncidentFacts | null,
+  incidentId: string,
+  now: number,
+  inMaintenance: boolean,
+): 'escalate' | 'cancel' {
+  if (!f || f.incidentFlip !== incidentId || f.acknowledgedBy) return 'cancel';
+  return isSnoozed(f, now) || inMaintenance ? 'cancel' : 'escalate';
+}
+
 // --- what the message shows ---------------------------------------------------------------------
 
 export interface IncidentDisplay {

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors.js';
 import { hashesEqual, hashToken, secretsEqual } from '../services/tokens.js';
+import type { GateRefusal } from '../storage/script-results.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -52,6 +53,28 @@ export class Authenticator {
     if (!secret) throw new AppError('secsol_api_disabled', `the ${apiName} API is not enabled`);
     const given = bearer(req);
     if (given === null || !secretsEqual(given, secret)) await this.fail(req, apiName, given);
+  }
+
+  /**
+   * The answer when an ingestion script's gate refused (the token check ran inside the write, storage/
+   * lua/ingestHealth): a failure is counted as any other; another solution's token is told apart from an
+   * invalid one by the full check; a token over its rate limit is a 429.
+   */
+  async refused(
+    req: IncomingMessage,
+    solutionId: string,
+    token: string | null,
+    refusal: GateRefusal,
+  ): Promise<never> {
+    if (refusal === 'unauthorized') return this.fail(req, `solution:${solutionId}`, token);
+    if (refusal === 'other-solution') {
+      await this.requireSolutionToken(req, solutionId);
+      // The token was moved to this solution in between: ask the client to send again.
+      throw new AppError('secsol_rate_limited', 'too many requests', { retryAfterSec: 1 });
+    }
+    throw new AppError('secsol_rate_limited', 'too many requests', {
+      retryAfterSec: Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)),
+    });
   }
 
   /** A solution token, valid for `solutionId` only. Returns the token hash (the rate-limit subject). */

@@ -18,9 +18,15 @@ export interface MetricsDeps {
   queues: Queue[];
   now: () => number;
   /** Items waiting in the outbox, all kinds together. */
-  outboxSize: () => Promise<number>;
+  /** Slack deliveries: items waiting per kind, and items that reached a final state per kind and state. */
+  outbox: {
+    sizes: () => Promise<Record<string, number>>;
+    finished: () => Promise<Record<string, number>>;
+  };
   /** Connectors by name (e.g. `azure`), whose errors and last success are exported. */
   connectors?: Record<string, Pick<ConnectorState, 'status'>>;
+  /** Solutions per state, from the status read model (StatusService.totals). */
+  solutionTotals: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -69,9 +75,12 @@ export function createMetrics(deps: MetricsDeps) {
   });
   new Gauge({
     name: 'secsol_solutions',
-    help: 'Solutions known (connected, discovered and dismissed)',
+    help: 'Solutions by state: connected ones per health state (judged now), discovered and dismissed',
+    labelNames: ['state'] as const,
     registers: [registry],
-    collect: fromRedis(async (g) => g.set(await ctx.redis.scard(ctx.keys.solutions))),
+    collect: fromRedis(async (g) => {
+      for (const [state, n] of Object.entries(await deps.solutionTotals())) g.set({ state }, n);
+    }, true),
   });
   new Gauge({
     name: 'secsol_evaluation_scheduled',
@@ -81,9 +90,27 @@ export function createMetrics(deps: MetricsDeps) {
   });
   new Gauge({
     name: 'secsol_outbox_items',
-    help: 'Messages written but not yet delivered to Slack',
+    help: 'Slack deliveries (posts and edits) written but not yet done, per delivery kind',
+    labelNames: ['kind'] as const,
     registers: [registry],
-    collect: fromRedis(async (g) => g.set(await deps.outboxSize())),
+    collect: fromRedis(async (g) => {
+      for (const [kind, n] of Object.entries(await deps.outbox.sizes())) g.set({ kind }, n);
+    }, true),
+  });
+  new Counter({
+    name: 'secsol_deliveries_total',
+    help: 'Slack deliveries that reached a final state, per kind and outcome (sent, held, failed, digested)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await bounded(async () => {
+        for (const [key, n] of Object.entries(await deps.outbox.finished())) {
+          const [kind = '', outcome = ''] = key.split(':');
+          this.inc({ kind, outcome }, n);
+        }
+      });
+    },
   });
   new Gauge({
     name: 'secsol_delivery_errors',

@@ -5,7 +5,9 @@
  * document can never drift from the router.
  */
 import { z } from 'zod';
+import { solutionsQuery } from './routes/admin-routes.js';
 import { auditQuery } from './routes/audit-routes.js';
+import { maintenanceBody } from './routes/maintenance-routes.js';
 import { createSolutionBody, enrollBody, eventsBody, healthBody } from './schemas.js';
 
 type Auth = 'admin' | 'enrollment' | 'solution' | 'none';
@@ -74,9 +76,12 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
   'GET /api/v1/solutions': {
-    summary: 'Every solution with its lifecycle, state, reason, last report, last event and next due time',
+    summary:
+      'Every solution with its lifecycle, state, reason, last report, last event and next due time, a page at a ' +
+      'time (follow `nextCursor` until it is null); with `state`, the connected solutions in that state',
     auth: 'admin',
-    responses: { 200: '`{ solutions: [...] }`', ...ERRORS },
+    query: solutionsQuery,
+    responses: { 200: '`{ solutions: [...], nextCursor }`', ...ERRORS },
   },
   'POST /api/v1/solutions': {
     summary: 'Create a connected solution; its token is returned once',
@@ -85,7 +90,8 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: { 201: '`{ id, token }`', 409: 'A solution with this id exists', ...ERRORS },
   },
   'GET /api/v1/solutions/:id': {
-    summary: 'One solution and its recent flips',
+    summary:
+      'One solution, its recent flips and its 7- and 30-day availability (0–1, or null before any history)',
     auth: 'admin',
     responses: { 200: 'The solution', 404: 'No such solution', ...ERRORS },
   },
@@ -108,6 +114,26 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Send a failed delivery again',
     auth: 'admin',
     responses: { 202: 'Queued again', 404: 'No such delivery', 409: 'It did not fail', ...ERRORS },
+  },
+  'POST /api/v1/maintenance': {
+    summary:
+      'Start or schedule a maintenance window: one-off (start?, end or duration) or recurring (cron, duration, timezone); alerts of its solutions are held and released once at its end',
+    auth: 'admin',
+    body: maintenanceBody,
+    responses: { 201: '`{ id }`', 404: 'No such solution', ...ERRORS },
+  },
+  'GET /api/v1/maintenance': {
+    summary: 'Active and upcoming maintenance windows, with their next occurrences',
+    auth: 'admin',
+    responses: {
+      200: '`{ windows: [{ id, solutions, reason, createdBy, start, end, cron, durationMs, timezone, active, next: [{ start, end }] }] }`',
+      ...ERRORS,
+    },
+  },
+  'DELETE /api/v1/maintenance/:id': {
+    summary: 'End a maintenance window now (and its recurrence), releasing the alerts it held',
+    auth: 'admin',
+    responses: { 204: 'Ended', 404: 'No such window', 409: 'Already over', ...ERRORS },
   },
   'GET /api/v1/audit': {
     summary: 'The audit trail, newest first: who did what, when; filter by solution or actor; paged',

@@ -5,7 +5,7 @@ import type { StorageContext } from '../storage/context.js';
 export class RateLimiter {
   constructor(
     private readonly ctx: StorageContext,
-    private readonly windowMs: number,
+    readonly windowMs: number,
   ) {}
 
   /** Counts one hit for `subject`; throws 429 with Retry-After once `limit` is passed in this window. */

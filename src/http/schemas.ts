@@ -53,6 +53,12 @@ const durationText = z.string().transform((v, ctx) => {
   return ms;
 });
 
+/** A solution's owner: a Slack user id (U…, W…) or user-group id (S…), so alerts can mention it. */
+export const ownerId = z
+  .string()
+  .regex(/^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'must be a Slack user ID (U…) or user-group ID (S…)')
+  .max(40);
+
 export const enrollBody = z
   .object({
     name: text(200),
@@ -60,6 +66,7 @@ export const enrollBody = z
     family: z.enum(FAMILIES).optional(),
     consoleUrl: httpUrl.optional(),
     description: prose(2000).optional(),
+    owner: ownerId.optional(),
   })
   .strict();
 
@@ -71,7 +78,6 @@ export const createSolutionBody = enrollBody
       .string()
       .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID like C0123ABCD')
       .optional(),
-    owner: text(200).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@
  * The web process's HTTP server: the public API, the probes, and Slack's `/slack/events` (handed to
  * the Slack adapter with its body already read under a limit). One error handler for all of it.
  */
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,9 @@ export interface ServerDeps {
   draining: () => boolean;
 }
 
+/** Which of several web processes answered (SECSOL_WEB_PROCESSES > 1): its number, 1 to N. */
+const WEB_PROCESS = cluster.isWorker ? String(cluster.worker?.id ?? '') : undefined;
+
 export function isStorageError(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string };
   return (
@@ -53,6 +57,7 @@ export function createHttpServer(deps: ServerDeps): Server {
       requestTimeout: deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     },
     async (req, res) => {
+      if (WEB_PROCESS) res.setHeader('secsol-web-process', WEB_PROCESS);
       const url = new URL(req.url ?? '/', 'http://localhost');
       let route = 'unmatched';
       res.on('finish', () => metrics.requests.inc({ route, status: String(res.statusCode) }));

@@ -49,11 +49,45 @@ export const incidentEditSchema = z.object({ ...base, solutionId: z.string(), in
 
 export const opsNoticeSchema = z.object({ ...base, text: z.string().default('secsol notice') });
 
+/** A note in an open incident's thread: who snoozed its alerts or lifted the snooze. */
+export const incidentNoteSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  threadTs: z.string().min(1),
+  event: z.enum(['snooze', 'unsnooze']),
+  /** Who: a Slack user id, possibly stored as 'slack:U…'. */
+  user: z.string().min(1),
+  /** Snoozed until (ms); absent: until it recovers. */
+  until: z.coerce.number().optional(),
+});
+
 export const reminderSchema = z.object({
   ...base,
   solutionId: z.string(),
   incidentFlip: z.string(),
   threadTs: z.string().min(1),
+});
+
+/** An escalation of an incident nobody acknowledged (docs/contract.md §10.2); `channel` is where it goes. */
+export const escalationSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  incidentFlip: z.string(),
+  /** The incident's message, linked from the escalation. */
+  incidentChannel: z.string(),
+  incidentTs: z.string().min(1),
+  /** Set when it goes into the incident's thread (no escalation channel configured). */
+  threadTs: z.string().optional(),
+  usergroup: z.string().optional(),
+  afterMs: z.coerce.number(),
+});
+
+/** The one alert a solution held by a maintenance window gets at its end, when still bad (§10.1). */
+export const maintenanceReleaseSchema = z.object({
+  ...base,
+  solutionId: z.string(),
+  windowId: z.string(),
+  reason: z.string().default(''),
 });
 
 interface KindSpec {
@@ -122,12 +156,34 @@ export const KINDS = {
     ttlMs: 7 * DAY,
     schema: opsNoticeSchema,
   },
+  /** Who snoozed an incident's alerts, or lifted the snooze, said in its thread for everyone to see. */
+  'incident-note': {
+    key: (k, id) => k.incidentNote(id),
+    outbox: own('incident-note'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: incidentNoteSchema,
+  },
   reminder: {
     key: (k, id) => k.reminder(id),
     outbox: own('reminder'),
     backlog: false,
     ttlMs: 7 * DAY,
     schema: reminderSchema,
+  },
+  escalation: {
+    key: (k, id) => k.escalation(id),
+    outbox: own('escalation'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: escalationSchema,
+  },
+  'maintenance-release': {
+    key: (k, id) => k.maintenanceRelease(id),
+    outbox: own('maintenance-release'),
+    backlog: false,
+    ttlMs: 7 * DAY,
+    schema: maintenanceReleaseSchema,
   },
 } as const satisfies Record<string, KindSpec>;
 
@@ -156,6 +212,7 @@ export function addressOf(keys: Keys, ref: ItemRef): ItemAddress {
   const spec: KindSpec = KINDS[ref.kind];
   return {
     id: ref.itemId,
+    kind: ref.kind,
     key: spec.key(keys, ref.itemId),
     outbox: spec.outbox(keys),
     backlog: spec.backlog,

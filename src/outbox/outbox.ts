@@ -135,4 +135,19 @@ export class Outbox {
     const { keys } = this.deps;
     return this.deps.delivery.outboxSize([...new Set(KIND_NAMES.map((k) => KINDS[k].outbox(keys)))]);
   }
+
+  /** How many items of each kind wait (kinds that share an outbox are counted together under the first). */
+  async sizes(): Promise<Record<string, number>> {
+    const { keys } = this.deps;
+    const byOutbox = new Map<string, Kind>();
+    for (const k of KIND_NAMES)
+      if (!byOutbox.has(KINDS[k].outbox(keys))) byOutbox.set(KINDS[k].outbox(keys), k);
+    const counts = await this.deps.delivery.outboxSizes([...byOutbox.keys()]);
+    return Object.fromEntries([...byOutbox.values()].map((k, i) => [k, counts[i] ?? 0]));
+  }
+
+  /** Items that reached a final state, per kind and state. */
+  finished(): Promise<Record<string, number>> {
+    return this.deps.delivery.finishedCounts();
+  }
 }

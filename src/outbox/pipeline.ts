@@ -1,7 +1,7 @@
 /**
  * The steps every delivery goes through, named as Alertmanager names its stages:
  *
- *   hold (snooze; later maintenance) -> group (digest) -> render -> post once -> record
+ *   hold (snooze, maintenance) -> group (digest) -> render -> post once -> record
  *
  * A kind's handler (handlers/) says what each step means for its items; this runs them in order under
  * the channel lease the deliverer holds. Posting goes through `SlackPoster.postOnce` (exactly once: the
@@ -46,8 +46,18 @@ export interface PipelineDeps {
   poster: SlackPoster;
   now: () => number;
   opts: PipelineOptions;
+  /** The maintenance window holding a solution's alerts at `now`, if any (docs/contract.md §10.1). */
+  maintenance?: MaintenanceHolds;
   /** Runs another item through its steps (a flip hands over to its digest), whatever its state. */
   runItem: (ref: ItemRef) => Promise<boolean>;
+}
+
+/** Maintenance as the hold step sees it (services/maintenance-service.ts). */
+export interface MaintenanceHolds {
+  /** The occurrence holding a solution's alerts at `now` (`member` names it), if any. */
+  holding(solutionId: string, now: number): Promise<{ windowId: string; member: string; end: number } | null>;
+  /** Records that the occurrence held one of the solution's alerts: its end looks at the solution again. */
+  markHeld(member: string, solutionId: string, end: number): Promise<void>;
 }
 
 /** Not sent: why (recorded as the item's error), and what else follows from it. */

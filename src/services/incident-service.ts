@@ -10,6 +10,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { AuditRepository } from '../storage/audit-repository.js';
 import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import type { FlipRecord, FlipRepository } from '../storage/flip-repository.js';
+import type { ScheduleRepository } from '../storage/schedule-repository.js';
 import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 
@@ -25,6 +26,11 @@ export interface IncidentServiceDeps {
   now: () => number;
   /** How often an open, unacknowledged incident is reminded; none when absent. */
   remindEveryMs?: number;
+  /**
+   * Escalation (docs/contract.md §10.2): an opened incident is scheduled `afterMs` later; acknowledge, snooze
+   * and recovery cancel it (maintenance is checked when it falls due). None when absent.
+   */
+  escalation?: { schedule: ScheduleRepository; afterMs: number };
 }
 
 export type IncidentLookup =
@@ -67,6 +73,7 @@ export class IncidentService {
     if (decision.kind === 'over') return { outcome: 'over' };
     if (decision.kind === 'already') return { outcome: 'already', by: decision.by };
     if (!(await this.deps.solutions.applyIncident(solutionId, decision.patch))) return { outcome: 'missing' };
+    await this.deps.escalation?.schedule.cancel(flipId);
     await this.audit(user, 'incident.acknowledge', solutionId, 'applied', flipId);
     await this.refresh(solutionId);
     return { outcome: 'applied' };
@@ -79,10 +86,18 @@ export class IncidentService {
     user: string,
     audit: { action: 'incident.snooze' | 'solution.snooze'; detail: string },
   ): Promise<boolean> {
+    const open = (await this.deps.solutions.get(solutionId))?.incidentFlip;
     const applied = await this.deps.solutions.applyIncident(solutionId, incident.snooze(until, user));
+    // Snooze is per incident: its pending escalation is cancelled, not postponed.
+    if (applied && open) await this.deps.escalation?.schedule.cancel(open);
     const outcome = applied ? 'applied' : 'refused: not found';
     await this.audit(user, audit.action, solutionId, outcome, audit.detail);
-    if (applied) await this.refresh(solutionId);
+    if (applied) {
+      await this.refresh(solutionId);
+      // No `until` stands for "until it recovers" (an infinite instant is not a number a schema accepts).
+      const when = Number.isFinite(until) ? { until: String(until) } : {};
+      await this.note(solutionId, { event: 'snooze', user, ...when });
+    }
     return applied;
   }
 
@@ -98,6 +113,9 @@ export class IncidentService {
     };
     await this.audit(user, 'solution.unsnooze', solutionId, outcome[result]);
     if (applied) await this.refresh(solutionId);
+    if (result === 'applied') {
+      await this.note(solutionId, { event: 'unsnooze', user });
+    }
     return result;
   }
 
@@ -125,6 +143,9 @@ export class IncidentService {
     if (opts.remind && every !== undefined) {
       await this.deps.delivery.scheduleReminder(incidentId, this.deps.now() + every);
     }
+    const escalation = this.deps.escalation;
+    if (opts.remind && escalation)
+      await escalation.schedule.schedule(incidentId, this.deps.now() + escalation.afterMs);
   }
 
   /** The incident is over; `incidentId` when it had a message of its own (a relapse may reopen it). */
@@ -133,6 +154,7 @@ export class IncidentService {
     if (!record) return;
     await this.deps.solutions.applyIncident(solutionId, incident.resolve(record, incidentId, at));
     if (incidentId) await this.deps.delivery.cancelReminder(incidentId);
+    if (record.incidentFlip) await this.deps.escalation?.schedule.cancel(record.incidentFlip);
   }
 
   /**
@@ -161,6 +183,25 @@ export class IncidentService {
         now,
       );
     }
+  }
+
+  /**
+   * Says in the open incident's thread what someone did to it (snooze, unsnooze), so that muting an alert
+   * is never silent. Nothing when no incident message is open.
+   */
+  private async note(
+    solutionId: string,
+    what: { event: 'snooze' | 'unsnooze'; user: string; until?: string },
+  ): Promise<void> {
+    const record = await this.deps.solutions.get(solutionId);
+    const open = record?.incidentFlip ? await this.deps.flips.get(record.incidentFlip) : null;
+    const threadTs = open?.incidentTs ?? open?.ts;
+    if (!open || !threadTs || open.digestId) return;
+    await this.deps.outbox.add('incident-note', {
+      id: `note-${randomUUID()}`,
+      channel: open.channel,
+      fields: { solutionId, threadTs, ...what },
+    });
   }
 
   private async audit(user: string, action: string, solutionId: string, outcome: string, detail?: string) {

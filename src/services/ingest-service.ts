@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { type HealthReport, type SecurityEvent, type Severity, severityRank } from '../domain/model.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { IngestOutcome, ReportRepository } from '../storage/report-repository.js';
+import type { GateRefusal } from '../storage/script-results.js';
+import type { IngestGate } from '../storage/scripts.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 
 export interface IncomingEvent {
@@ -53,21 +55,27 @@ export class IngestService {
       details?: Record<string, unknown>;
       observedAt?: number;
     },
-  ): Promise<IngestOutcome> {
+    gate?: Omit<IngestGate, 'now'>,
+  ): Promise<IngestOutcome | GateRefusal> {
     const receivedAt = this.deps.now();
-    return this.deps.reports.addHealth(solutionId, {
-      status: input.status,
-      message: input.message,
-      details: input.details,
-      observedAt: input.observedAt ?? receivedAt,
-      receivedAt,
-    });
+    return this.deps.reports.addHealth(
+      solutionId,
+      {
+        status: input.status,
+        message: input.message,
+        details: input.details,
+        observedAt: input.observedAt ?? receivedAt,
+        receivedAt,
+      },
+      gate && { ...gate, now: receivedAt },
+    );
   }
 
   async events(
     solutionId: string,
     incoming: IncomingEvent[],
-  ): Promise<{ accepted: number; duplicates: number } | 'missing' | 'not-connected'> {
+    gate?: Omit<IngestGate, 'now'>,
+  ): Promise<{ accepted: number; duplicates: number } | 'missing' | 'not-connected' | GateRefusal> {
     const receivedAt = this.deps.now();
     const events: SecurityEvent[] = incoming.map((e) => ({
       id: e.id ?? contentId(solutionId, e),
@@ -82,13 +90,19 @@ export class IngestService {
     }));
     // The same id twice in one request counts once.
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const accepted = await this.deps.reports.addEvents(solutionId, unique, receivedAt);
-    if (typeof accepted === 'string') return accepted;
+    const stored = await this.deps.reports.addEvents(
+      solutionId,
+      unique,
+      receivedAt,
+      gate && { ...gate, now: receivedAt },
+    );
+    if (typeof stored === 'string' || 'retryAfterMs' in stored) return stored;
+    const { accepted } = stored;
     const min = severityRank(this.deps.minSeverity);
     const alertable = accepted.filter((e) => severityRank(e.severity) >= min);
     if (alertable.length > 0) {
-      const rec = await this.deps.solutions.get(solutionId);
-      const channel = rec?.solution.alertChannel ?? this.deps.defaultChannel;
+      // The script answered the solution's alert channel with the write: no second read.
+      const channel = stored.alertChannel || this.deps.defaultChannel;
       // The batch id is derived from its first event: a retried request creates no second batch.
       const batchId = `evb-${solutionId}-${createHash('sha256')
         .update(alertable.map((e) => e.id).join('\n'))

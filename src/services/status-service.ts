@@ -1,7 +1,8 @@
 /**
- * The read model behind `/secsol status`, `view`, `alerts` and `history`: solutions loaded once (pipelined),
- * each connected one judged with the health rules at one `now`, grouped and sorted worst first.
- * Read-only: nothing here writes.
+ * The read model behind `/secsol status`, App Home, `view`, `alerts` and `history`. The status page reads
+ * counts and one page of the worst solutions from the status index (storage/status-index.ts, kept by the
+ * scripts that change a state), judged with the health rules at `now` (status-page.ts): O(page), not
+ * O(solutions). Read-only: nothing here writes.
  */
 import {
   type Evaluation,
@@ -21,6 +22,8 @@ import type { FlipRecord, FlipRepository } from '../storage/flip-repository.js';
 import type { ReportRepository } from '../storage/report-repository.js';
 import type { SolutionRecord } from '../storage/solution-record.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
+import type { StatusIndex } from '../storage/status-index.js';
+import { type JudgedSolution, type PageRequest, type ReadModelView, StatusPages } from './status-page.js';
 
 export type { FlipRecord } from '../storage/flip-repository.js';
 export type { SolutionRecord } from '../storage/solution-record.js';
@@ -36,22 +39,33 @@ export interface StatusServiceDeps {
   reportingSince?: (now: number) => Promise<number | undefined>;
   /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
   azureSince?: (now: number) => Promise<number | undefined>;
+  /** The status read model. */
+  index: StatusIndex;
 }
 
-export interface JudgedSolution {
-  record: SolutionRecord;
-  evaluation: Evaluation;
-  policy: HealthPolicy;
-}
+export type { JudgedSolution } from './status-page.js';
 
 export interface StatusSnapshot {
   now: number;
-  /** Connected solutions, worst state first, then by name. */
+  /**
+   * Connected solutions, worst state first: all of them (buildSnapshot), or one page of the read model
+   * starting at `offset`, of `connectedTotal`.
+   */
   connected: JudgedSolution[];
-  /** Discovered (not yet connected) solutions, newest first. */
+  /** Where `connected` starts among all connected solutions (0 when absent). */
+  offset?: number;
+  /** All connected solutions (`connected.length` when absent). */
+  connectedTotal?: number;
+  /** Discovered (not yet connected) solutions: all, or the first few of `discoveredTotal`. */
   discovered: SolutionRecord[];
+  discoveredTotal?: number;
   counts: Record<HealthState, number>;
 }
+
+/** How many connected solutions a status snapshot reads by default (the status page's first pages). */
+export const SNAPSHOT_PAGE = 100;
+/** How many discovered solutions a snapshot carries. */
+export const SNAPSHOT_DISCOVERED = 200;
 
 export interface SolutionDetail {
   record: SolutionRecord;
@@ -119,7 +133,11 @@ export function matchesRef(record: SolutionRecord, ref: string): boolean {
 }
 
 export class StatusService {
-  constructor(private readonly deps: StatusServiceDeps) {}
+  private readonly pages: StatusPages;
+
+  constructor(private readonly deps: StatusServiceDeps) {
+    this.pages = new StatusPages(deps.index, deps.solutions);
+  }
 
   private async active(): Promise<SolutionRecord[]> {
     const all = await this.deps.solutions.list(this.deps.onCorrupt);
@@ -140,10 +158,67 @@ export class StatusService {
     return this.deps.solutions.get(id);
   }
 
-  async snapshot(): Promise<StatusSnapshot> {
+  /**
+   * Counts, `limit` connected solutions from `offset` (worst first, then by id) and the first discovered
+   * ones, from the read model: the cost follows the page, not the number of solutions.
+   */
+  async snapshot(opts: { offset?: number; limit?: number } = {}): Promise<StatusSnapshot> {
     const now = this.deps.now();
-    const [records, defaults] = await Promise.all([this.active(), this.policyDefaults(now)]);
-    return buildSnapshot(records, defaults, now);
+    const offset = Math.max(0, opts.offset ?? 0);
+    const defaults = await this.policyDefaults(now);
+    const [view, discoveredIds] = await Promise.all([
+      this.pages.read({ skip: offset, limit: opts.limit ?? SNAPSHOT_PAGE }, now, defaults),
+      this.deps.index.discovered(SNAPSHOT_DISCOVERED),
+    ]);
+    const discovered = (await this.deps.solutions.getMany(discoveredIds)).filter(
+      (r): r is SolutionRecord => !!r && !(r instanceof Error) && r.solution.lifecycle === 'discovered',
+    );
+    discovered.sort((a, b) => b.solution.createdAt - a.solution.createdAt);
+    const connectedTotal = Object.values(view.counts).reduce((a, b) => a + b, 0);
+    return {
+      now,
+      connected: view.page,
+      offset,
+      connectedTotal,
+      discovered,
+      discoveredTotal: view.discovered,
+      counts: view.counts,
+    };
+  }
+
+  /** Connected solutions with a snooze recorded, judged now (App Home's "My snoozes"). */
+  async snoozed(): Promise<JudgedSolution[]> {
+    const now = this.deps.now();
+    const ids = await this.deps.solutions.snoozedIds();
+    if (ids.length === 0) return [];
+    const defaults = await this.policyDefaults(now);
+    return (await this.deps.solutions.getMany(ids)).flatMap((r) =>
+      r && !(r instanceof Error) && r.solution.lifecycle === 'connected'
+        ? [{ record: r, ...this.judged(r, now, defaults) }]
+        : [],
+    );
+  }
+
+  private judged(record: SolutionRecord, now: number, defaults: HealthPolicy) {
+    const policy = policyFor(record.solution, defaults);
+    return { evaluation: evaluate(record.facts, policy, now), policy };
+  }
+
+  /** One page of connected solutions for the admin API, optionally in one state, after a cursor. */
+  async page(req: PageRequest): Promise<ReadModelView & { now: number }> {
+    const now = this.deps.now();
+    return { now, ...(await this.pages.read(req, now, await this.policyDefaults(now))) };
+  }
+
+  /**
+   * Solutions per state for /metrics: connected ones per health state (judged now), discovered, and
+   * dismissed (the rest). Together they are every solution.
+   */
+  async totals(): Promise<Record<HealthState | 'discovered' | 'dismissed', number>> {
+    const [view, all] = await Promise.all([this.page({ limit: 0 }), this.deps.solutions.count()]);
+    const connected = Object.values(view.counts).reduce((a, b) => a + b, 0);
+    const dismissed = Math.max(0, all - connected - view.discovered);
+    return { ...view.counts, discovered: view.discovered, dismissed };
   }
 
   /** By id first (one read); by name only when that fails (a full scan, still one pipelined pass). */

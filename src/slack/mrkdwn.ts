@@ -42,6 +42,19 @@ export function mentionUser(id: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : esc(id);
 }
 
+/** A solution owner's id as stored: a user (U…, W…) or a user group (S…). */
+export const OWNER_ID = /^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/;
+
+/**
+ * The owner's mention, built only from a stored id that is a user or user-group id (docs/contract.md §10.2);
+ * null for anything else (an owner written as free text is never turned into a mention).
+ */
+export function mentionOwner(owner: string | undefined): string | null {
+  const id = owner?.trim().replace(/^slack:/, '');
+  if (!id || !OWNER_ID.test(id)) return null;
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
 /** Slack's date formatting, which shows each reader their own time zone. */
 export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
   const sec = Math.floor(ms / 1000);

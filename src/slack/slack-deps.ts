@@ -4,8 +4,10 @@ import type { ConnectorState } from '../connector/azure/connector-state.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
+import type { AvailabilityService } from '../services/availability-service.js';
 import type { DeliveryService } from '../services/delivery-service.js';
 import type { IncidentService } from '../services/incident-service.js';
+import type { MaintenanceService } from '../services/maintenance-service.js';
 import type { SolutionService } from '../services/solution-service.js';
 import type { StatusService } from '../services/status-service.js';
 import type { Approvers } from './approvers.js';
@@ -18,6 +20,10 @@ export interface SlackDeps {
   status: StatusService;
   /** Acknowledge, snooze, unsnooze; the open incident a click refers to. */
   incidents: IncidentService;
+  /** 7- and 30-day availability (view, App Home); absent in tests that do not need it. */
+  availability?: AvailabilityService;
+  /** Maintenance windows (`/secsol maintenance`, overlays); absent in tests that do not need it. */
+  maintenance?: MaintenanceService;
   /** Failed deliveries (App Home). */
   deliveries: DeliveryService;
   /** Events API redeliveries are recognised by event id. */
@@ -25,6 +31,8 @@ export interface SlackDeps {
   defaults: HealthPolicy;
   defaultChannel: string;
   approvers: Approvers;
+  /** Who may snooze and unsnooze; absent: anyone in the channel. */
+  snoozers?: Approvers;
   /** The Defender for Cloud connector's own health (App Home); absent when it is off. */
   azureState?: Pick<ConnectorState, 'status'>;
   /** The workspace this app is installed in (from auth.test at start): requests from others are dropped. */

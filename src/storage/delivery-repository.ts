@@ -16,6 +16,8 @@ import type { StorageContext } from './context.js';
 /** Where one delivery item lives. */
 export interface ItemAddress {
   id: string;
+  /** Its delivery kind (for the per-kind figures in /metrics). */
+  kind: string;
   /** Its hash. */
   key: string;
   /** The sorted set of its kind's items waiting for delivery. */
@@ -88,6 +90,8 @@ export class DeliveryRepository {
     const key = addr.key;
     const tx = this.ctx.redis.multi();
     tx.zrem(addr.outbox, addr.id).zrem(this.backlogKey(addr, channel), addr.id);
+    // Counted per kind and final state, in Redis: any web process's /metrics shows every worker's work.
+    tx.hincrby(this.ctx.keys.deliveryStats, `${addr.kind}:${state}`, 1);
     // Only write the fields if the item still exists (never recreate a half item).
     await this.ctx.scripts.hsetIfExists({
       key,
@@ -110,10 +114,21 @@ export class DeliveryRepository {
 
   /** How many items wait in these outboxes. */
   async outboxSize(outboxes: string[]): Promise<number> {
+    return (await this.outboxSizes(outboxes)).reduce((sum, n) => sum + n, 0);
+  }
+
+  /** How many items wait in each of these outboxes, in their order. */
+  async outboxSizes(outboxes: string[]): Promise<number[]> {
     const pipeline = this.ctx.redis.pipeline();
     for (const key of outboxes) pipeline.zcard(key);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
+    return replies.map(([, n]) => Number(n ?? 0));
+  }
+
+  /** Items that reached a final state, per `<kind>:<state>` (sent, held, failed, digested). */
+  async finishedCounts(): Promise<Record<string, number>> {
+    const raw = await this.ctx.redis.hgetall(this.ctx.keys.deliveryStats);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   async channelBacklog(channel: string): Promise<string[]> {

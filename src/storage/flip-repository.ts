@@ -80,6 +80,17 @@ export class FlipRepository {
     return Object.keys(hash).length === 0 ? null : flipRecordSchema.parse(hash);
   }
 
+  /**
+   * A flip whose alert was held (maintenance) becomes an incident when its release is posted later: the
+   * released message is its message, so acknowledge, reminders and the recovery find it.
+   */
+  async markIncidentMessage(flipId: string, channel: string, ts: string): Promise<void> {
+    await this.ctx.scripts.hsetIfExists({
+      key: this.ctx.keys.flip(flipId),
+      fields: { channel, ts, incidentTs: ts },
+    });
+  }
+
   async recent(solutionId: string, limit = 10): Promise<FlipRecord[]> {
     const { redis, keys } = this.ctx;
     const ids = await redis.lrange(keys.solutionFlips(solutionId), 0, limit - 1);

@@ -28,10 +28,22 @@ export function buildKeys(prefix: string) {
     solutionFlips: (id: string) => `${p}:flips:${id}`,
     /** HASH: one flip and its delivery record. */
     flip: (flipId: string) => `${p}:flip:${flipId}`,
+    /**
+     * ZSET, every member at score 0, in lexicographic order: the status read model. `<rank>:<id>` per
+     * connected solution in its committed state (rank = STATE_ORDER, worst first), `d:<id>` per discovered
+     * one. Written with every state change in the same script (storage/status-index.ts).
+     */
+    statusIndex: `${p}:status-index`,
+    /** SET of the ids of solutions with a snooze recorded (App Home's "My snoozes" reads only these). */
+    snoozed: `${p}:snoozed`,
+    /** STRING: set once every solution that predates the read model has been put in it. */
+    statusIndexBuilt: `${p}:status-index:built`,
     /** ZSET solution id -> the instant its state may next change (the evaluator's work list). */
     deadlines: `${p}:deadlines`,
     /** STRING: the default health policy the deadlines were computed with (re-scored when it changes). */
     deadlinePolicy: `${p}:deadline-policy`,
+    /** HASH: delivery items that reached a final state, per `<kind>:<state>` (for /metrics). */
+    deliveryStats: `${p}:delivery-stats`,
     /** ZSET flip id -> time: flips not yet delivered (the flips' outbox, written with the flip). */
     outbox: `${p}:outbox`,
     /** ZSET item id -> time: items of one other delivery kind not yet delivered (outbox/kinds.ts). */
@@ -54,10 +66,26 @@ export function buildKeys(prefix: string) {
     reminders: `${p}:reminders`,
     /** HASH: a reminder waiting to be posted in an incident's thread. */
     reminder: (reminderId: string) => `${p}:reminder:${reminderId}`,
+    /** ZSET incident flip id -> when it is escalated if still unacknowledged (docs/contract.md §10.2). */
+    escalations: `${p}:escalations`,
+    /** HASH: an escalation waiting to be posted. */
+    escalation: (itemId: string) => `${p}:escalation:${itemId}`,
+    /** HASH: a maintenance window (docs/contract.md §10.1). */
+    maintenance: (windowId: string) => `${p}:mnt:${windowId}`,
+    /** ZSET window id -> when it stops applying for good (its end; +inf for a recurring one). */
+    maintenanceWindows: `${p}:mnt-windows`,
+    /** ZSET "<window id>|<occurrence start>" -> when that occurrence ends: the releases to make. */
+    maintenanceEnds: `${p}:mnt-ends`,
+    /** SET of the solutions whose alerts one occurrence ("<window id>|<start>") held. */
+    maintenanceHeld: (occurrence: string) => `${p}:mnt-held:${occurrence}`,
+    /** HASH: a held solution's release alert ("still bad after maintenance") waiting to be posted. */
+    maintenanceRelease: (itemId: string) => `${p}:mnt-release:${itemId}`,
     /** HASH: an edit of a message secsol posted, waiting to be made (re-rendered when it runs). */
     messageEdit: (editId: string) => `${p}:edit:${editId}`,
     /** HASH: an operator notice (e.g. evaluation resumed late) waiting to be posted. */
     opsNotice: (noticeId: string) => `${p}:ops:${noticeId}`,
+    /** HASH: a note in an incident's thread (who snoozed or lifted a snooze) waiting to be posted. */
+    incidentNote: (noteId: string) => `${p}:note:${noteId}`,
     /** STRING: a test-only fault that already fired. */
     faultFired: (name: string) => `${p}:fault:${name}`,
     /** HASH: an enrollment request. */

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { type HealthReport, SEVERITIES, type SecurityEvent } from '../domain/model.js';
 import type { StorageContext } from './context.js';
+import type { GateRefusal } from './script-results.js';
+import type { IngestGate } from './scripts.js';
 
 export const HEALTH_HISTORY_CAP = 100;
 export const EVENT_HISTORY_CAP = 500;
@@ -34,8 +36,14 @@ export const securityEventSchema = z.object({
 export class ReportRepository {
   constructor(private readonly ctx: StorageContext) {}
 
-  async addHealth(solutionId: string, report: HealthReport): Promise<IngestOutcome> {
+  /** Stores a report; with a gate (the API), only for the solution's own token within its rate limit. */
+  async addHealth(
+    solutionId: string,
+    report: HealthReport,
+    gate?: IngestGate,
+  ): Promise<IngestOutcome | GateRefusal> {
     return this.ctx.scripts.ingestHealth({
+      gate,
       id: solutionId,
       status: report.status,
       observedAt: report.observedAt,
@@ -46,13 +54,20 @@ export class ReportRepository {
     });
   }
 
-  /** Stores the events not seen before; returns those (the duplicates are dropped by id). */
+  /**
+   * Stores the events not seen before; returns those (the duplicates are dropped by id) and the solution's
+   * alert channel ('' for the default). With a gate, as addHealth.
+   */
   async addEvents(
     solutionId: string,
     events: SecurityEvent[],
     receivedAt: number,
-  ): Promise<SecurityEvent[] | 'missing' | 'not-connected'> {
+    gate?: IngestGate,
+  ): Promise<
+    { accepted: SecurityEvent[]; alertChannel: string } | 'missing' | 'not-connected' | GateRefusal
+  > {
     const r = await this.ctx.scripts.ingestEvents({
+      gate,
       id: solutionId,
       receivedAt,
       listCap: EVENT_HISTORY_CAP,
@@ -60,9 +75,9 @@ export class ReportRepository {
       exportEnabled: this.ctx.exportEnabled,
       events: events.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
     });
-    if (typeof r === 'string') return r;
-    const accepted = new Set(r);
-    return events.filter((e) => accepted.has(e.id));
+    if (typeof r === 'string' || 'retryAfterMs' in r) return r;
+    const accepted = new Set(r.accepted);
+    return { accepted: events.filter((e) => accepted.has(e.id)), alertChannel: r.alertChannel };
   }
 
   async healthHistory(solutionId: string, limit = 20): Promise<HealthReport[]> {

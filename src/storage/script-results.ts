@@ -5,8 +5,9 @@
  */
 export const SCRIPT_RESULTS = {
   createSolution: { 1: 'created', 0: 'exists' },
+  /** Gated (through the API), also -3, -4 and {-5, pttl}: see GATE_RESULTS. */
   ingestHealth: { 1: 'applied', 0: 'history-only', [-1]: 'missing', [-2]: 'not-connected' },
-  /** Besides these, the script answers the list of accepted event ids. */
+  /** Besides these, the script answers {0, alertChannel, accepted event ids...}, and GATE_RESULTS. */
   ingestEvents: { [-1]: 'missing', [-2]: 'not-connected' },
   commitEvaluation: { gone: 'gone', stale: 'stale', same: 'same', flip: 'flip' },
   /** The status in the script's {applied, status, decidedBy} answer. */
@@ -17,8 +18,14 @@ export const SCRIPT_RESULTS = {
   updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },
+  claimDue: { 1: 'claimed', 0: 'lost' },
   retryFailed: { 1: 'requeued', 0: 'not-failed', [-1]: 'missing' },
+  indexSolution: { 1: 'indexed', 0: 'not-listed' },
 } as const satisfies ResultTables;
+
+/** What the ingestion scripts' gate (token, its solution, the rate limit) answers instead of writing. */
+export const GATE_RESULTS = { [-3]: 'unauthorized', [-4]: 'other-solution' } as const;
+export type GateRefusal = (typeof GATE_RESULTS)[keyof typeof GATE_RESULTS] | { retryAfterMs: number };
 
 export type CodedScript = keyof typeof SCRIPT_RESULTS;
 export type ScriptOutcome<S extends CodedScript> = TableOutcome<typeof SCRIPT_RESULTS, S>;

@@ -12,10 +12,11 @@
 import { z } from 'zod';
 import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
+import { gateArgs, gateKeys, gateRefusal, type IngestGate } from './ingest-gate.js';
 import type { Keys } from './keys.js';
 import { defineLuaScripts, type LuaArg, runLua, STORAGE_LUA } from './lua-loader.js';
 import type { Connection } from './redis.js';
-import { type CodedScript, decodeResult, type ScriptOutcome } from './script-results.js';
+import { type CodedScript, decodeResult, type GateRefusal, type ScriptOutcome } from './script-results.js';
 
 export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
 
@@ -23,6 +24,9 @@ type Fields = Record<string, string>;
 
 const decisionReply = z.tuple([z.number(), z.string(), z.string()]);
 const rateReply = z.tuple([z.number(), z.number()]);
+const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.string());
+
+export type { IngestGate } from './ingest-gate.js';
 
 export class Scripts {
   constructor(
@@ -42,12 +46,16 @@ export class Scripts {
     const { keys } = this;
     const reply = await this.run(
       'createSolution',
-      [keys.solution(a.id), keys.solutions, keys.deadlines],
+      [keys.solution(a.id), keys.solutions, keys.deadlines, keys.statusIndex],
       [a.id, a.now, a.firstDeadline ?? '', ...Object.entries(a.fields).flat()],
     );
     return decodeResult('createSolution', reply);
   }
 
+  /**
+   * A health report. With a gate (a report through the API) the token check and the rate limit run in the
+   * same script, before the write: one round trip per report.
+   */
   async ingestHealth(a: {
     id: string;
     status: 'healthy' | 'unhealthy';
@@ -56,14 +64,24 @@ export class Scripts {
     message: string;
     reportJson: string;
     historyCap: number;
-  }): Promise<ScriptOutcome<'ingestHealth'>> {
+    gate?: IngestGate;
+  }): Promise<ScriptOutcome<'ingestHealth'> | GateRefusal> {
     const { keys } = this;
     const reply = await this.run(
       'ingestHealth',
-      [keys.solution(a.id), keys.healthHistory(a.id), keys.deadlines],
-      [a.id, a.status, a.observedAt, a.receivedAt, a.message, a.reportJson, a.historyCap],
+      [keys.solution(a.id), keys.healthHistory(a.id), keys.deadlines, ...gateKeys(keys, a.gate)],
+      [
+        a.id,
+        a.status,
+        a.observedAt,
+        a.receivedAt,
+        a.message,
+        a.reportJson,
+        a.historyCap,
+        ...gateArgs(a.gate),
+      ],
     );
-    return decodeResult('ingestHealth', reply);
+    return gateRefusal(reply) ?? decodeResult('ingestHealth', reply);
   }
 
   /** The ids of the events newly stored, or why none could be. */
@@ -75,7 +93,8 @@ export class Scripts {
     events: { id: string; json: string }[];
     /** Continuous export is on: accepted events join the solution's export list in the same step. */
     exportEnabled: boolean;
-  }): Promise<string[] | ScriptOutcome<'ingestEvents'>> {
+    gate?: IngestGate;
+  }): Promise<{ alertChannel: string; accepted: string[] } | ScriptOutcome<'ingestEvents'> | GateRefusal> {
     const { keys } = this;
     const reply = await this.run(
       'ingestEvents',
@@ -86,6 +105,7 @@ export class Scripts {
         keys.deadlines,
         keys.exportList(a.id),
         keys.exportPending,
+        ...gateKeys(keys, a.gate),
       ],
       [
         a.id,
@@ -93,10 +113,15 @@ export class Scripts {
         a.listCap,
         a.idCap,
         a.exportEnabled ? '1' : '0',
+        ...gateArgs(a.gate),
         ...a.events.flatMap((e) => [e.id, e.json]),
       ],
     );
-    return Array.isArray(reply) ? z.array(z.string()).parse(reply) : decodeResult('ingestEvents', reply);
+    const refused = gateRefusal(reply);
+    if (refused) return refused;
+    if (!Array.isArray(reply)) return decodeResult('ingestEvents', reply);
+    const [, alertChannel, ...accepted] = eventsReply.parse(reply);
+    return { alertChannel, accepted };
   }
 
   async commitEvaluation(a: {
@@ -130,6 +155,7 @@ export class Scripts {
         keys.channelOutbox(a.channel),
         keys.exportList(a.id),
         keys.exportPending,
+        keys.statusIndex,
       ],
       [
         a.id,
@@ -166,7 +192,7 @@ export class Scripts {
     const { keys } = this;
     const reply = await this.run(
       'decideEnrollment',
-      [keys.enrollment(a.enrollmentId), keys.solution(a.solutionId), keys.deadlines],
+      [keys.enrollment(a.enrollmentId), keys.solution(a.solutionId), keys.deadlines, keys.statusIndex],
       [a.decision, a.actor, a.at, a.firstDeadline, a.expectedVersion ?? ''],
     );
     const [applied, status, decidedBy] = decisionReply.parse(reply);
@@ -272,6 +298,17 @@ export class Scripts {
     return decodeResult('claimReminder', reply);
   }
 
+  /** Claims a due entry of a schedule (`schedule` is its key) until `leaseUntil`. */
+  async claimDue(a: {
+    schedule: string;
+    member: string;
+    expectedScore: number;
+    leaseUntil: number;
+  }): Promise<ScriptOutcome<'claimDue'>> {
+    const reply = await this.run('claimDue', [a.schedule], [a.member, a.expectedScore, a.leaseUntil]);
+    return decodeResult('claimDue', reply);
+  }
+
   /** Re-drives a failed delivery item (the caller names its key and the channel stored on it). */
   /** The item's own key and its outboxes come from the outbox's kinds registry (any kind of item). */
   async retryFailed(a: {
@@ -294,6 +331,12 @@ export class Scripts {
     const reply = await this.run('rateHit', [this.keys.rate(a.subject, a.window)], [a.windowMs]);
     const [count, pttlMs] = rateReply.parse(reply);
     return { count, pttlMs };
+  }
+
+  /** Puts one solution in the status read model from its record (storage/status-index.ts). */
+  async indexSolution(a: { id: string }): Promise<ScriptOutcome<'indexSolution'>> {
+    const reply = await this.run('indexSolution', [this.keys.statusIndex, this.keys.solution(a.id)], [a.id]);
+    return decodeResult('indexSolution', reply);
   }
 
   private run(name: ScriptName, keys: string[], argv: LuaArg[]): Promise<unknown> {

@@ -8,6 +8,7 @@ import {
   type SolutionRecord,
   solutionFields,
 } from './solution-record.js';
+import { indexMembers } from './status-index.js';
 
 /** Fields to change; `undefined` leaves a field alone, `null` clears it (back to the default). */
 export type ConfigPatch = {
@@ -43,6 +44,12 @@ export class SolutionRepository {
   async get(id: string): Promise<SolutionRecord | null> {
     const hash = await this.ctx.redis.hgetall(this.ctx.keys.solution(id));
     return Object.keys(hash).length === 0 ? null : parseSolutionHash(hash);
+  }
+
+  /** One SSCAN step over every solution id: a page of about `count` ids and the cursor of the next. */
+  async scanIds(cursor: string, count: number): Promise<{ ids: string[]; next: string }> {
+    const [next, ids] = await this.ctx.redis.sscan(this.ctx.keys.solutions, cursor, 'COUNT', count);
+    return { ids: [...new Set(ids)], next };
   }
 
   /** Several solutions in one round trip; null for missing ones, and an Error for a corrupt record. */
@@ -130,6 +137,8 @@ export class SolutionRepository {
       .del(keys.solution(id))
       .srem(keys.solutions, id)
       .zrem(keys.deadlines, id)
+      .zrem(keys.statusIndex, ...indexMembers(id))
+      .srem(keys.snoozed, id)
       .del(keys.healthHistory(id), keys.events(id), keys.eventIds(id), keys.solutionEnrollments(id));
     if (tokenHash) tx.del(keys.token(tokenHash));
     const result = await tx.exec();
@@ -157,7 +166,20 @@ export class SolutionRepository {
       else if (v === Number.POSITIVE_INFINITY) fields[k] = String(SNOOZE_UNTIL_RECOVERED);
       else fields[k] = String(v);
     }
-    return Object.keys(fields).length === 0 ? this.exists(id) : this.setIfExists(id, fields);
+    if (Object.keys(fields).length === 0) return this.exists(id);
+    const applied = await this.setIfExists(id, fields);
+    // The status read model's list of snoozed solutions (a stale member is harmless: readers check the
+    // record's own snooze).
+    if (applied && patch.snoozedBy !== undefined) {
+      if (patch.snoozedBy === null) await this.ctx.redis.srem(this.ctx.keys.snoozed, id);
+      else await this.ctx.redis.sadd(this.ctx.keys.snoozed, id);
+    }
+    return applied;
+  }
+
+  /** The solutions with a snooze recorded (their records say whether it is still in force). */
+  async snoozedIds(): Promise<string[]> {
+    return this.ctx.redis.smembers(this.ctx.keys.snoozed);
   }
 
   private async setIfExists(id: string, fields: Record<string, string>): Promise<boolean> {

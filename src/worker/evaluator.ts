@@ -27,6 +27,8 @@ export interface EvaluatorDeps {
   outbox: Outbox;
   /** Reminds open incidents nobody acknowledged; no reminders when absent. */
   incidents?: Pick<IncidentService, 'remindDue'>;
+  /** Other claimed, scheduled work run each tick: escalations, maintenance window ends (routing). */
+  scheduled?: ((now: number) => Promise<unknown>)[];
   defaults: HealthPolicy;
   defaultChannel: string;
   heartbeatStaleMs: number;
@@ -89,6 +91,7 @@ export class Evaluator {
       flips.filter((f) => f.alert).map((f) => f.flipId),
     );
     await this.deps.incidents?.remindDue(now);
+    for (const run of this.deps.scheduled ?? []) await run(now);
     const requeued = await this.deps.outbox.requeueStuck(now - OUTBOX_REQUEUE_AFTER_MS);
     return {
       evaluated: ids.length,

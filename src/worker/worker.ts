@@ -57,6 +57,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     flips,
     outbox,
     incidents,
+    scheduled: parts.routing.scheduled,
     defaults: config.health,
     defaultChannel: deps.defaultChannel,
     heartbeatStaleMs: w.heartbeatStale,
@@ -95,6 +96,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         incidents,
         outbox,
         poster,
+        maintenance: parts.routing.maintenance,
         now,
         opts: {
           digestThreshold: w.digestThreshold,

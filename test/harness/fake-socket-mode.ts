@@ -59,6 +59,7 @@ export class FakeSocketMode {
   /** The `url` to hand out from `apps.connections.open`. */
   readonly url: string;
   readonly connections: SocketConnection[] = [];
+  private readonly frozen = new Set<WebSocket>();
   readonly acks: SocketAck[] = [];
   /** Every envelope sent, in order (redeliveries included). */
   readonly sent: Envelope[] = [];
@@ -176,6 +177,23 @@ export class FakeSocketMode {
   ) {
     const debug_info = { host: 'applink-fake' };
     this.socketFor(connection).send(JSON.stringify({ type: 'disconnect', reason, debug_info }));
+  }
+
+  /**
+   * Silent death: the open connections stay up at the TCP level but Slack's side stops reading and
+   * answering (no pong, no close), as when a load balancer or NAT drops the flow without a reset.
+   */
+  freeze(): void {
+    for (const socket of this.sockets.values()) {
+      socket.pause();
+      this.frozen.add(socket);
+    }
+  }
+
+  /** Slack's side reads again (and so notices that the client gave up on a frozen connection). */
+  thaw(): void {
+    for (const socket of this.frozen) socket.resume();
+    this.frozen.clear();
   }
 
   /** An abrupt TCP close of every open connection, with no close frame. */

@@ -1,41 +1,46 @@
 /**
- * Who may call the API (docs/contract.md §6; docs/reliability.md rows 15 and 16): every credential failure looks
+ * Who may call the API (SPEC section 6; RELIABILITY 7.2 tests 15 and 16): every credential failure looks
  * the same, a token only opens its own solution, failures from one address are throttled, and no raw
  * secret is ever stored.
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, describe, expect, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAILED_AUTH_LIMIT } from '../../src/http/auth.js';
 import { hashesEqual, hashToken, newToken, secretsEqual } from '../../src/services/tokens.js';
+import { Scripts } from '../../src/storage/scripts.js';
 import { SolutionRepository } from '../../src/storage/solution-repository.js';
-import { ADMIN_TOKEN, call, ENROLLMENT_KEY, type TestApp } from '../harness/app.js';
-import type { Secsol } from '../harness/drivers.js';
-import { secsolTest } from '../harness/fixtures.js';
+import { ADMIN_TOKEN, call, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
+import { FakeSlack } from '../harness/fake-slack.js';
 import { keysOf } from '../harness/redis.js';
-import { storedState } from './stored-state.js';
 
-const it = secsolTest({ env: { SECSOL_EXPECTED_EVERY: '10m' } });
+let fake: FakeSlack;
+let app: TestApp;
 /** Every raw secret handed out in this file, to look for in Redis at the end. */
 const issued: string[] = [];
 
-afterAll(() => {
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '10m' } });
+});
+afterAll(async () => {
   vi.restoreAllMocks();
+  await app?.close();
+  await fake?.close();
 });
 
-async function createSolution(secsol: Secsol, name: string): Promise<{ id: string; token: string }> {
-  const created = await secsol.createSolution(name, { vendor: 'Qualys' });
-  issued.push(created.token);
-  return created;
+async function createSolution(name: string): Promise<{ id: string; token: string }> {
+  const res = await call(`${app.url}/api/v1/solutions`, 'POST', {
+    token: ADMIN_TOKEN,
+    body: { name, vendor: 'Qualys' },
+  });
+  expect(res.status).toBe(201);
+  issued.push(res.body.token);
+  return res.body as { id: string; token: string };
 }
 
 /** A health POST with a raw Authorization header (or none). */
-function postHealth(
-  app: TestApp,
-  id: string,
-  authorization: string | undefined,
-  body: unknown = { status: 'healthy' },
-) {
+function postHealth(id: string, authorization: string | undefined, body: unknown = { status: 'healthy' }) {
   return fetch(`${app.url}/api/v1/solutions/${id}/health`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -44,15 +49,23 @@ function postHealth(
 }
 
 /** What an attacker's request must never change. */
-const snapshot = (app: TestApp, id: string) => storedState(app, id, 'flips');
+async function snapshot(id: string) {
+  const { redis, keys } = app.ctx;
+  return {
+    solution: await redis.hgetall(keys.solution(id)),
+    deadline: await redis.zscore(keys.deadlines, id),
+    history: await redis.lrange(keys.healthHistory(id), 0, -1),
+    flips: await redis.lrange(keys.solutionFlips(id), 0, -1),
+  };
+}
 
-async function clearAuthFailures(app: TestApp): Promise<void> {
+async function clearAuthFailures(): Promise<void> {
   const keys = (await keysOf(app.ctx.redis, app.prefix)).filter((k) => k.includes(':rate:auth-fail:'));
   if (keys.length > 0) await app.ctx.redis.del(...keys);
 }
 
 /** A request from another loopback address (the failure limit is per client address). */
-function postHealthFrom(app: TestApp, localAddress: string, id: string, token: string): Promise<number> {
+function postHealthFrom(localAddress: string, id: string, token: string): Promise<number> {
   const body = JSON.stringify({ status: 'healthy' });
   return new Promise((resolve, reject) => {
     const req = request(
@@ -74,21 +87,18 @@ function postHealthFrom(app: TestApp, localAddress: string, id: string, token: s
 }
 
 describe('when the credentials are missing or wrong', () => {
-  it('answers 401 with a byte-identical body whatever the reason, and stores nothing', async ({
-    app,
-    secsol,
-  }) => {
-    await clearAuthFailures(app);
-    const a = await createSolution(secsol, 'Auth Target');
+  it('answers 401 with a byte-identical body whatever the reason, and stores nothing', async () => {
+    await clearAuthFailures();
+    const a = await createSolution('Auth Target');
     const rotated = await call(`${app.url}/api/v1/solutions/${a.id}/token`, 'POST', { token: ADMIN_TOKEN });
     expect(rotated.status).toBe(200);
     expect(rotated.body.token).toMatch(/^secsol_/);
     issued.push(rotated.body.token);
-    const gone = await createSolution(secsol, 'Auth Deleted');
+    const gone = await createSolution('Auth Deleted');
     expect(
       (await call(`${app.url}/api/v1/solutions/${gone.id}`, 'DELETE', { token: ADMIN_TOKEN })).status,
     ).toBe(204);
-    const before = await snapshot(app, a.id);
+    const before = await snapshot(a.id);
 
     const unknown = `secsol_${randomBytes(32).toString('base64url')}`;
     const cases: [string, string, string | undefined][] = [
@@ -104,7 +114,7 @@ describe('when the credentials are missing or wrong', () => {
     ];
     const answers = [];
     for (const [name, id, authorization] of cases) {
-      const res = await postHealth(app, id, authorization);
+      const res = await postHealth(id, authorization);
       answers.push({ name, status: res.status, text: res.text, type: res.headers.get('content-type') });
     }
     const first = answers[0];
@@ -123,48 +133,49 @@ describe('when the credentials are missing or wrong', () => {
     expect(adminWrong.status).toBe(401);
     expect(adminWrong.text).toBe(first?.text);
 
-    expect(await snapshot(app, a.id)).toEqual(before);
+    expect(await snapshot(a.id)).toEqual(before);
     expect(await app.ctx.redis.exists(app.ctx.keys.solution(gone.id))).toBe(0);
   });
 
-  it('looks a token up by its hash only', async ({ app, secsol }) => {
+  it('looks a token up by its hash only', async () => {
     const spy = vi.spyOn(SolutionRepository.prototype, 'findByTokenHash');
-    const s = await createSolution(secsol, 'Hash Lookup');
-    expect((await postHealth(app, s.id, `Bearer ${s.token}`)).status).toBe(202);
+    // A report checks its token inside the write script (one round trip): the script gets the hash only.
+    const gated = vi.spyOn(Scripts.prototype, 'ingestHealth');
+    const s = await createSolution('Hash Lookup');
+    expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(202);
+    expect(gated.mock.calls[0]?.[0].gate?.tokenHash).toBe(hashToken(s.token));
+    expect(JSON.stringify(gated.mock.calls)).not.toContain(s.token);
+    // The full check (a refused body, another solution's token) looks the hash up too.
+    expect((await postHealth(s.id, `Bearer ${s.token}`, { status: 'bogus' })).status).toBe(400);
     expect(spy).toHaveBeenCalledWith(hashToken(s.token));
     for (const [arg] of spy.mock.calls) {
       expect(arg).toMatch(/^[0-9a-f]{64}$/);
       expect(arg).not.toContain(s.token);
     }
     spy.mockRestore();
+    gated.mockRestore();
   });
 
-  it('keeps the admin token, the enrollment key and solution tokens apart', async ({ app, secsol }) => {
-    const s = await createSolution(secsol, 'Keys Apart');
+  it('keeps the admin token, the enrollment key and solution tokens apart', async () => {
+    const s = await createSolution('Keys Apart');
     expect((await call(`${app.url}/api/v1/solutions`, 'GET', { token: ENROLLMENT_KEY })).status).toBe(401);
     expect((await call(`${app.url}/api/v1/solutions`, 'GET', { token: s.token })).status).toBe(401);
     expect((await call(`${app.url}/api/v1/enroll`, 'POST', { token: ADMIN_TOKEN, body: {} })).status).toBe(
       401,
     );
-    expect((await postHealth(app, s.id, `Bearer ${ADMIN_TOKEN}`)).status).toBe(401);
+    expect((await postHealth(s.id, `Bearer ${ADMIN_TOKEN}`)).status).toBe(401);
     expect((await call(`${app.url}/api/v1/solutions`, 'GET', { token: ADMIN_TOKEN })).status).toBe(200);
   });
 });
 
 describe("when a solution's token is used for another solution", () => {
-  it("answers 403 and leaves the other solution's state, deadline and flips unchanged", async ({
-    app,
-    secsol,
-  }) => {
-    const a = await createSolution(secsol, 'Owner A');
-    const b = await createSolution(secsol, 'Victim B');
-    expect((await postHealth(app, b.id, `Bearer ${b.token}`)).status).toBe(202);
-    const before = await snapshot(app, b.id);
+  it("answers 403 and leaves the other solution's state, deadline and flips unchanged", async () => {
+    const a = await createSolution('Owner A');
+    const b = await createSolution('Victim B');
+    expect((await postHealth(b.id, `Bearer ${b.token}`)).status).toBe(202);
+    const before = await snapshot(b.id);
 
-    const inPath = await postHealth(app, b.id, `Bearer ${a.token}`, {
-      status: 'unhealthy',
-      message: 'pwned',
-    });
+    const inPath = await postHealth(b.id, `Bearer ${a.token}`, { status: 'unhealthy', message: 'pwned' });
     expect(inPath.status).toBe(403);
     expect(JSON.parse(inPath.text)).toEqual({ error: 'secsol_forbidden', message: expect.any(String) });
     const events = await call(`${app.url}/api/v1/solutions/${b.id}/events`, 'POST', {
@@ -173,30 +184,27 @@ describe("when a solution's token is used for another solution", () => {
     });
     expect(events.status).toBe(403);
     // Naming B in the body of A's own report is refused too (strict schema), and changes nothing.
-    const inBody = await postHealth(app, a.id, `Bearer ${a.token}`, {
-      status: 'unhealthy',
-      solutionId: b.id,
-    });
+    const inBody = await postHealth(a.id, `Bearer ${a.token}`, { status: 'unhealthy', solutionId: b.id });
     expect(inBody.status).toBe(400);
 
-    expect(await snapshot(app, b.id)).toEqual(before);
+    expect(await snapshot(b.id)).toEqual(before);
     expect(await app.ctx.redis.llen(app.ctx.keys.events(b.id))).toBe(0);
   });
 });
 
 describe('when a token is issued', () => {
-  it('begins with secsol_ and carries at least 128 random bits', async ({ secsol }) => {
+  it('begins with secsol_ and carries at least 128 random bits', async () => {
     const tokens = Array.from({ length: 50 }, () => newToken());
     for (const t of tokens) {
       expect(t).toMatch(/^secsol_[A-Za-z0-9_-]+$/);
       expect(Buffer.from(t.slice('secsol_'.length), 'base64url').length).toBeGreaterThanOrEqual(16);
     }
     expect(new Set(tokens).size).toBe(tokens.length);
-    const s = await createSolution(secsol, 'Token Shape');
+    const s = await createSolution('Token Shape');
     expect(Buffer.from(s.token.slice('secsol_'.length), 'base64url').length).toBeGreaterThanOrEqual(16);
   });
 
-  it('is issued once through enrollment', async ({ app }) => {
+  it('is issued once through enrollment', async () => {
     const enrolled = await call(`${app.url}/api/v1/enroll`, 'POST', {
       token: ENROLLMENT_KEY,
       body: { name: 'Enrolled Auth', vendor: 'Tenable' },
@@ -211,7 +219,7 @@ describe('when a token is issued', () => {
     issued.push(polled.body.token);
   });
 
-  it('is stored only as a SHA-256 hash: a scan of Redis finds no raw secret', async ({ app }) => {
+  it('is stored only as a SHA-256 hash: a scan of Redis finds no raw secret', async () => {
     const { redis } = app.ctx;
     expect(issued.length).toBeGreaterThanOrEqual(5);
     const keys = await keysOf(redis, app.prefix);
@@ -243,17 +251,14 @@ describe('when a token is issued', () => {
 });
 
 describe('when one address keeps failing', () => {
-  it(`answers 429 with Retry-After after ${FAILED_AUTH_LIMIT} failures, and only to failures`, async ({
-    app,
-    secsol,
-  }) => {
-    const s = await createSolution(secsol, 'Brute Force');
-    await clearAuthFailures(app);
+  it(`answers 429 with Retry-After after ${FAILED_AUTH_LIMIT} failures, and only to failures`, async () => {
+    const s = await createSolution('Brute Force');
+    await clearAuthFailures();
     const windowAtStart = Math.floor(Date.now() / 60_000);
     const statuses: number[] = [];
     let limited: { status: number; headers: Headers } | null = null;
     for (let i = 0; i < 3 * FAILED_AUTH_LIMIT && !limited; i++) {
-      const res = await postHealth(app, s.id, `Bearer secsol_${randomBytes(32).toString('base64url')}`);
+      const res = await postHealth(s.id, `Bearer secsol_${randomBytes(32).toString('base64url')}`);
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -268,48 +273,53 @@ describe('when one address keeps failing', () => {
 
     // Someone else's failures never lock out a valid credential from the same address (a reverse proxy
     // makes every client share one): the solution token and the admin token still work.
-    expect((await postHealth(app, s.id, `Bearer ${s.token}`)).status).toBe(202);
+    expect((await postHealth(s.id, `Bearer ${s.token}`)).status).toBe(202);
     expect((await call(`${app.url}/api/v1/solutions`, 'GET', { token: ADMIN_TOKEN })).status).toBe(200);
     // Another address is not throttled for its own failures.
-    expect(await postHealthFrom(app, '127.0.0.2', s.id, 'secsol_not-a-real-token-at-all')).toBe(401);
+    expect(await postHealthFrom('127.0.0.2', s.id, 'secsol_not-a-real-token-at-all')).toBe(401);
 
     // The counters expire with their window.
     const counters = (await keysOf(app.ctx.redis, app.prefix)).filter((k) => k.includes(':rate:auth-fail:'));
     expect(counters.length).toBeGreaterThan(0);
     for (const k of counters) expect(await app.ctx.redis.pttl(k)).toBeGreaterThan(0);
-    await clearAuthFailures(app);
+    await clearAuthFailures();
   });
 
-  it('throttles one wrong credential retried from many addresses, not other clients there', async ({
-    app,
-    secsol,
-  }) => {
-    const s = await createSolution(secsol, 'Stale Token');
-    await clearAuthFailures(app);
+  it('throttles one wrong credential retried from many addresses, not other clients there', async () => {
+    const s = await createSolution('Stale Token');
+    await clearAuthFailures();
     const stale = `secsol_${randomBytes(32).toString('base64url')}`;
     const statuses: number[] = [];
     for (let i = 0; i < FAILED_AUTH_LIMIT + 5; i++) {
-      statuses.push(await postHealthFrom(app, `127.0.0.${10 + (i % 5)}`, s.id, stale));
+      statuses.push(await postHealthFrom(`127.0.0.${10 + (i % 5)}`, s.id, stale));
     }
     expect(statuses.slice(0, FAILED_AUTH_LIMIT).every((x) => x === 401)).toBe(true);
     expect(statuses.slice(FAILED_AUTH_LIMIT).every((x) => x === 429)).toBe(true);
     // The same addresses with another wrong token: each address has failed only 7 times.
-    const other = `secsol_${randomBytes(32).toString('base64url')}`;
-    expect(await postHealthFrom(app, '127.0.0.10', s.id, other)).toBe(401);
-    expect(await postHealthFrom(app, '127.0.0.11', s.id, s.token)).toBe(202);
-    await clearAuthFailures(app);
+    expect(await postHealthFrom('127.0.0.10', s.id, `secsol_${randomBytes(32).toString('base64url')}`)).toBe(
+      401,
+    );
+    expect(await postHealthFrom('127.0.0.11', s.id, s.token)).toBe(202);
+    await clearAuthFailures();
   });
 });
 
 describe('behind a trusted reverse proxy (SECSOL_TRUSTED_PROXIES)', () => {
-  it('counts failures per client named by the proxy, so one client cannot lock out the others', async ({
-    startSecsol,
-  }) => {
-    const proxied = await startSecsol({ env: { SECSOL_TRUSTED_PROXIES: '127.0.0.1/32, ::1' } });
-    const viaProxy = (forwardedFor: string, token: string) =>
-      fetch(`${proxied.app.url}/api/v1/solutions`, {
-        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor },
-      }).then((r) => r.status);
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startApp(fake, {
+      env: { SECSOL_EXPECTED_EVERY: '10m', SECSOL_TRUSTED_PROXIES: '127.0.0.1/32, ::1' },
+    });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+  const viaProxy = (forwardedFor: string, token: string) =>
+    fetch(`${proxied.url}/api/v1/solutions`, {
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor },
+    }).then((r) => r.status);
+
+  it('counts failures per client named by the proxy, so one client cannot lock out the others', async () => {
     const attacker = '198.51.100.7';
     const statuses: number[] = [];
     for (let i = 0; i <= FAILED_AUTH_LIMIT; i++) {
@@ -325,29 +335,33 @@ describe('behind a trusted reverse proxy (SECSOL_TRUSTED_PROXIES)', () => {
 });
 
 describe('when an API has no secret configured', () => {
-  it('answers 404 on the admin and enrollment APIs', async ({ startSecsol }) => {
-    const { app: off } = await startSecsol({
+  it('answers 404 on the admin and enrollment APIs', async () => {
+    const off = await startApp(fake, {
       worker: false,
       env: { SECSOL_ADMIN_TOKEN: '', SECSOL_ENROLLMENT_KEY: '' },
     });
-    const enr = `enr-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`;
-    const requests: [string, string, string][] = [
-      ['GET', '/api/v1/solutions', ADMIN_TOKEN],
-      ['POST', '/api/v1/solutions', ADMIN_TOKEN],
-      ['GET', '/api/v1/solutions/some-id', ADMIN_TOKEN],
-      ['DELETE', '/api/v1/solutions/some-id', ADMIN_TOKEN],
-      ['POST', '/api/v1/solutions/some-id/token', ADMIN_TOKEN],
-      ['POST', `/api/v1/enroll/${enr}/approve`, ADMIN_TOKEN],
-      ['POST', '/api/v1/enroll', ENROLLMENT_KEY],
-      ['GET', `/api/v1/enroll/${enr}`, ENROLLMENT_KEY],
-    ];
-    for (const [method, path, token] of requests) {
-      const res = await call(`${off.url}${path}`, method, {
-        token,
-        body: method === 'POST' ? {} : undefined,
-      });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.body).toEqual({ error: expect.any(String), message: expect.any(String) });
+    try {
+      const enr = `enr-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`;
+      const requests: [string, string, string][] = [
+        ['GET', '/api/v1/solutions', ADMIN_TOKEN],
+        ['POST', '/api/v1/solutions', ADMIN_TOKEN],
+        ['GET', '/api/v1/solutions/some-id', ADMIN_TOKEN],
+        ['DELETE', '/api/v1/solutions/some-id', ADMIN_TOKEN],
+        ['POST', '/api/v1/solutions/some-id/token', ADMIN_TOKEN],
+        ['POST', `/api/v1/enroll/${enr}/approve`, ADMIN_TOKEN],
+        ['POST', '/api/v1/enroll', ENROLLMENT_KEY],
+        ['GET', `/api/v1/enroll/${enr}`, ENROLLMENT_KEY],
+      ];
+      for (const [method, path, token] of requests) {
+        const res = await call(`${off.url}${path}`, method, {
+          token,
+          body: method === 'POST' ? {} : undefined,
+        });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.body).toEqual({ error: expect.any(String), message: expect.any(String) });
+      }
+    } finally {
+      await off.close();
     }
   });
 });

@@ -123,7 +123,8 @@ describe('when Redis is gone (SIGKILL)', () => {
     expect(metrics.text).toMatch(/^secsol_redis_up 0$/m);
     expect(metrics.text).toMatch(/^secsol_process_resident_memory_bytes \d+/m);
     // Unknown, not zero: a zero would hide a backlog.
-    expect(metrics.text).toMatch(/^secsol_outbox_items NaN$/im);
+    expect(metrics.text).toMatch(/^secsol_evaluation_scheduled NaN$/im);
+    expect(metrics.text).not.toMatch(/^secsol_outbox_items\{/m);
   });
 });
 

@@ -79,6 +79,45 @@ describe('ingestHealth', () => {
     expect(await redis.llen(keys.healthHistory('a'))).toBe(2);
     expect(await redis.zscore(keys.deadlines, 'a')).toBe('10300');
   });
+
+  describe('with a gate (a report through the API)', () => {
+    const hash = 'ab'.repeat(32);
+    const gate = { tokenHash: hash, limit: 2, windowMs: 60_000, now: 120_000 };
+    const gated = (over: Partial<typeof gate> = {}) =>
+      ctx.scripts.ingestHealth({ ...report(1), gate: { ...gate, ...over } });
+    async function withToken(id: string, stored: string) {
+      await createConnected(id);
+      await redis.hset(ctx.keys.solution(id), 'tokenHash', stored);
+      await redis.set(ctx.keys.token(stored), id);
+    }
+
+    it('refuses an unknown token, or one that is not the stored one, without writing', async () => {
+      expect(await gated()).toBe('unauthorized');
+      await withToken('a', 'cd'.repeat(32));
+      await redis.set(ctx.keys.token(hash), 'a');
+      expect(await gated()).toBe('unauthorized');
+      expect(await redis.llen(ctx.keys.healthHistory('a'))).toBe(0);
+      expect(await redis.exists(ctx.keys.rate(`token:${hash}`, 2))).toBe(0);
+    });
+
+    it("tells another solution's token apart", async () => {
+      await withToken('b', hash);
+      await createConnected('a');
+      expect(await gated()).toBe('other-solution');
+      expect(await redis.llen(ctx.keys.healthHistory('a'))).toBe(0);
+    });
+
+    it('writes within the rate limit and answers the time left once over it', async () => {
+      await withToken('a', hash);
+      expect(await gated()).toBe('applied');
+      expect(await gated()).toBe('applied');
+      const over = await gated();
+      expect(over).toEqual({ retryAfterMs: expect.any(Number) });
+      expect((over as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(50_000);
+      expect(await redis.llen(ctx.keys.healthHistory('a'))).toBe(2);
+      expect(await gated({ now: 180_000 })).toBe('applied');
+    });
+  });
 });
 
 describe('ingestEvents', () => {
@@ -106,9 +145,10 @@ describe('ingestEvents', () => {
 
   it('answers the ids newly stored, dropping duplicates', async () => {
     await createConnected('a');
-    expect(await ingest('e1', 'e2')).toEqual(['e1', 'e2']);
-    expect(await ingest('e2', 'e3')).toEqual(['e3']);
-    expect(await ingest('e1')).toEqual([]);
+    expect(await ingest('e1', 'e2')).toEqual({ alertChannel: '', accepted: ['e1', 'e2'] });
+    expect(await ingest('e2', 'e3')).toEqual({ alertChannel: '', accepted: ['e3'] });
+    await redis.hset(ctx.keys.solution('a'), 'alertChannel', 'C0ALERTS');
+    expect(await ingest('e1')).toEqual({ alertChannel: 'C0ALERTS', accepted: [] });
     expect(await redis.llen(ctx.keys.events('a'))).toBe(3);
   });
 });

@@ -237,7 +237,7 @@ async function deliverAlerts(
     }
     for (let i = 0; i < events.length; i += EVENT_CHUNK) {
       const result = await opts.deps.ingest.events(id, events.slice(i, i + EVENT_CHUNK));
-      if (typeof result !== 'string') accepted += result.accepted;
+      if (typeof result !== 'string' && 'accepted' in result) accepted += result.accepted;
     }
   }
   return accepted;

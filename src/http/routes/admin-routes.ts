@@ -1,10 +1,14 @@
 /** The admin API, for automation: list, inspect, create, rotate, delete, and decide enrollments. */
 
+import { z } from 'zod';
 import type { HealthPolicy } from '../../domain/health.js';
 import { evaluate, policyFor, withReportingSince } from '../../domain/health.js';
+import { HEALTH_STATES } from '../../domain/model.js';
 import { AppError } from '../../errors.js';
+import type { AvailabilityService } from '../../services/availability-service.js';
 import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
+import type { StatusService } from '../../services/status-service.js';
 import type { FlipRepository } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import type { SolutionRepository } from '../../storage/solution-repository.js';
@@ -28,6 +32,9 @@ export interface AdminRouteDeps {
   /** Since when the Defender for Cloud connector has read Azure without a gap (its grace); none when off. */
   azureSince?: (now: number) => Promise<number | undefined>;
   deliveries: DeliveryService;
+  availability: AvailabilityService;
+  /** The status read model (the list filtered by state). */
+  status: StatusService;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -74,6 +81,17 @@ export function solutionView(rec: SolutionRecord, defaults: HealthPolicy, now: n
   };
 }
 
+/** The list's query: a state (connected solutions in it, worst first) and a cursor from the last page. */
+export const solutionsQuery = z
+  .object({
+    state: z.enum(HEALTH_STATES).optional(),
+    cursor: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number<string>().int().min(1).max(1000).default(500),
+  })
+  .strict();
+const INDEX_CURSOR = /^[0-9]:[a-z0-9][a-z0-9-]{0,63}$/;
+const SCAN_CURSOR = /^[0-9]{1,20}$/;
+
 export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
   const defaultsAt = async (now: number): Promise<HealthPolicy> => {
     const [reportingSince, azureSince] = await Promise.all([
@@ -85,13 +103,35 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   const admin = (req: Parameters<Authenticator['requireSecret']>[0]) =>
     deps.auth.requireSecret(req, deps.adminToken, 'admin');
 
-  router.add('GET', '/api/v1/solutions', async ({ req, res }) => {
+  router.add('GET', '/api/v1/solutions', async ({ req, res, url }) => {
     await admin(req);
+    const query = validate(solutionsQuery, Object.fromEntries(url.searchParams));
+    if (query.state) {
+      // Connected solutions in one state (judged now), from the status read model: O(page).
+      if (query.cursor !== undefined && !INDEX_CURSOR.test(query.cursor))
+        throw new AppError('secsol_invalid_request', 'cursor: not a cursor from a previous page');
+      const page = await deps.status.page({ state: query.state, after: query.cursor, limit: query.limit });
+      const defaults = await defaultsAt(page.now);
+      sendJson(res, 200, {
+        solutions: page.page.map((j) => solutionView(j.record, defaults, page.now)),
+        nextCursor: page.nextCursor,
+      });
+      return;
+    }
+    // Every solution (any lifecycle), a page at a time (SSCAN): by id within a page.
+    if (query.cursor !== undefined && !SCAN_CURSOR.test(query.cursor))
+      throw new AppError('secsol_invalid_request', 'cursor: not a cursor from a previous page');
+    const { ids, next } = await deps.solutions.scanIds(query.cursor ?? '0', query.limit);
     const now = deps.now();
-    const all = await deps.solutions.list();
-    all.sort((a, b) => a.solution.id.localeCompare(b.solution.id));
+    const records = (await deps.solutions.getMany(ids)).filter(
+      (r): r is SolutionRecord => !!r && !(r instanceof Error),
+    );
+    records.sort((a, b) => a.solution.id.localeCompare(b.solution.id));
     const defaults = await defaultsAt(now);
-    sendJson(res, 200, { solutions: all.map((r) => solutionView(r, defaults, now)) });
+    sendJson(res, 200, {
+      solutions: records.map((r) => solutionView(r, defaults, now)),
+      nextCursor: next === '0' ? null : next,
+    });
   });
 
   router.add('POST', '/api/v1/solutions', async ({ req, res }) => {
@@ -113,6 +153,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     const now = deps.now();
     sendJson(res, 200, {
       ...solutionView(rec, await defaultsAt(now), now),
+      // Share of judged time Healthy, maintenance excluded (docs/contract.md §10.3); null when not connected.
+      availability: (await deps.availability.of(rec)) ?? { '7d': null, '30d': null },
       flips: flips.map((f) => ({
         id: f.id,
         from: f.from,
@@ -148,7 +190,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     await admin(req);
     const itemId = params.itemId ?? '';
     // Slack deliveries (flip-, dig-, …) and export messages (msg_…) alike.
-    if (!/^((flip|dig|evb|enr|ops|rem)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
+    if (!/^((flip|dig|evb|enr|ops|rem|esc|mnt)-[A-Za-z0-9_.-]{1,200}|msg_[0-9a-f]{32})$/.test(itemId)) {
       throw new AppError('secsol_not_found', 'no such delivery');
     }
     const outcome = await deps.deliveries.retry(itemId, 'admin-api');

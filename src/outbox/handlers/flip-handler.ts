@@ -1,7 +1,7 @@
 /**
  * A flip: a new incident is posted; a relapse soon after a recovery reopens the last incident's message
  * (flapping); an escalation or a recovery edits the incident message and replies in its thread. Flips of
- * one solution are told in order, held while snoozed, and grouped into a digest when many wait for one
+ * one solution are told in order, held while snoozed or in maintenance, and grouped into a digest when many wait for one
  * channel.
  */
 import { formatDuration } from '../../domain/duration.js';
@@ -26,10 +26,16 @@ export const flipHandler: Handler<FlipRecord> = async (flip, d) => {
       if (!rec) return { held: 'solution deleted' };
       const previous = await previousOf(flip, d);
       if (previous && !FINAL.has(previous.delivery)) throw new RetryLater(500);
-      if (flip.kind === 'quiet' || !holdsFlip(rec, flip.kind, d.now())) return null;
-      // Held while snoozed, but an escalation still shows in the open message (an edit notifies nobody).
+      if (flip.kind === 'quiet') return null;
+      // Held while snoozed or in maintenance, but an escalation still shows in the open message (an edit
+      // notifies nobody). A recovery always goes out, so that an open message never stays red.
       const after = flip.kind === 'escalation' ? () => d.incidents.refresh(flip.solutionId) : undefined;
-      return { held: 'snoozed', after };
+      if (holdsFlip(rec, flip.kind, d.now())) return { held: 'snoozed', after };
+      const window = flip.kind === 'recovery' ? null : await d.maintenance?.holding(flip.solutionId, d.now());
+      if (!window) return null;
+      // The window's end looks at the solution again (one alert if it is still bad then).
+      await d.maintenance?.markHeld(window.member, flip.solutionId, window.end);
+      return { held: `maintenance ${window.windowId}`, after };
     },
     group: () => groupIntoDigest(flip, d),
     render: () => renderFlip(flip, rec as SolutionRecord, d),

@@ -10,8 +10,11 @@ export const reminderHandler: Handler<ItemOf<'reminder'>> = async (reminder, d) 
   const incident = await d.flips.get(reminder.incidentFlip);
   return {
     async hold() {
-      if (rec && incident && remindDecision(rec, incident.id, now) === 'remind') return null;
-      return { held: 'incident closed, acknowledged or snoozed' };
+      if (!rec || !incident || remindDecision(rec, incident.id, now) !== 'remind') {
+        return { held: 'incident closed, acknowledged or snoozed' };
+      }
+      // Maintenance holds reminders too (per solution); the next round comes after it.
+      return (await d.maintenance?.holding(rec.solution.id, now)) ? { held: 'in maintenance' } : null;
     },
     async render() {
       if (!rec || !incident) return null;

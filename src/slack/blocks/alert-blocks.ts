@@ -12,7 +12,7 @@ import {
   STATE_LABEL,
   STATE_ORDER,
 } from '../../domain/model.js';
-import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import { SEVERITY_EMOJI, STATE_EMOJI, stateBadge } from './state-style.js';
 
 export const DELIVERY_EVENT_TYPE = 'secsol_delivery';
@@ -33,12 +33,17 @@ export function deliveryMetadata(itemId: string, solutionId?: string): SlackMess
 
 /** What the incident message shows (domain/incident.ts decides it), and whose incident it is. */
 export interface IncidentView extends IncidentDisplay {
-  solution: Pick<Solution, 'id' | 'name' | 'vendor' | 'version'>;
+  solution: Pick<Solution, 'id' | 'name' | 'vendor' | 'version' | 'owner'>;
   flipId: string;
 }
 
 function name(s: { name: string }): string {
   return escTrunc(oneLine(s.name), 150);
+}
+
+function ownerSuffix(owner: string | undefined): string {
+  const mention = mentionOwner(owner);
+  return mention ? ` (owner ${mention})` : '';
 }
 
 /** The incident message, as first posted and as edited on acknowledge, snooze, escalation and recovery. */
@@ -55,9 +60,15 @@ export function incidentMessage(v: IncidentView): SlackMessage {
       },
     });
   } else {
+    // The owner is mentioned (notified) from its stored id only: docs/contract.md §10.2.
+    const owner = mentionOwner(v.solution.owner);
+    const ownerLine = owner ? `\nOwner: ${owner}` : '';
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `${stateBadge(v.state)}: ${who}\n${escTrunc(v.reason, 1500)}` },
+      text: {
+        type: 'mrkdwn',
+        text: `${stateBadge(v.state)}: ${who}\n${escTrunc(v.reason, 1500)}${ownerLine}`,
+      },
     });
     if (v.lastMessage) {
       blocks.push({
@@ -116,7 +127,7 @@ export function incidentMessage(v: IncidentView): SlackMessage {
   const plain = oneLine(v.solution.name);
   const text = v.resolved
     ? `Recovered: ${escTrunc(plain, 150)} is ${STATE_LABEL[v.resolved.state]} again`
-    : `${STATE_LABEL[v.state]}: ${escTrunc(plain, 150)}: ${escTrunc(v.reason, 300)}`;
+    : `${STATE_LABEL[v.state]}: ${escTrunc(plain, 150)}: ${escTrunc(v.reason, 300)}${ownerSuffix(v.solution.owner)}`;
   return { text, blocks };
 }
 

@@ -15,6 +15,10 @@ export const HELP_LINES: readonly [string, string][] = [
   ['/secsol history <solution>', 'state changes and health reports of one solution'],
   ['/secsol snooze <solution> <duration>', 'hold alerts for 30m, 4h, 1d… (up to 30d), or `recovered`'],
   ['/secsol unsnooze <solution>', 'lift a snooze'],
+  [
+    '/secsol maintenance <solution|all> <duration> [reason]',
+    'hold alerts during planned work; `list`, `end <id>` (approvers)',
+  ],
   ['/secsol help', 'this list'],
 ];
 

@@ -7,6 +7,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { ConnectorStatus } from '../../connector/azure/connector-state.js';
 import { STATE_LABEL } from '../../domain/model.js';
 import type { ExportSummary } from '../../export/export-repository.js';
+import { type Availability, formatAvailability } from '../../services/availability-service.js';
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
 import type { DeliveryError } from '../../storage/delivery-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
@@ -25,8 +26,19 @@ export interface HomeInput {
   deliveryErrors: DeliveryError[];
   /** Continuous export's totals; absent when export is off. */
   exportSummary?: ExportSummary;
+  /** The solutions with a snooze recorded; the snapshot's connected solutions when absent. */
+  snoozed?: JudgedSolution[];
   /** The Defender for Cloud connector's health, when it is on. */
   azure?: ConnectorStatus;
+  /** Maintenance windows in force or planned, as `maintenanceLine` renders them (§10.1). */
+  maintenance?: string[];
+  /** Availability of the solutions shown among the worst, by id (docs/contract.md §10.3). */
+  availability?: Map<string, Availability>;
+}
+
+/** The worst solutions App Home lists (the ones whose availability it shows). */
+export function homeWorst(snapshot: StatusSnapshot): JudgedSolution[] {
+  return snapshot.connected.filter((j) => j.evaluation.state !== 'healthy').slice(0, HOME_WORST);
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -50,7 +62,7 @@ function snoozeActive(record: SolutionRecord, now: number): boolean {
   return record.snoozedUntil !== undefined && record.snoozedUntil > now;
 }
 
-function worstRow(j: JudgedSolution, now: number): KnownBlock {
+function worstRow(j: JudgedSolution, now: number, availability: Availability | undefined): KnownBlock {
   const { record, evaluation } = j;
   const overlays: string[] = [];
   if (snoozeActive(record, now)) overlays.push(':zzz: snoozed');
@@ -58,9 +70,10 @@ function worstRow(j: JudgedSolution, now: number): KnownBlock {
     overlays.push(`acknowledged by ${mentionUser(record.acknowledgedBy.replace(/^slack:/, ''))}`);
   const lastEvent =
     record.facts.lastEventAt !== null ? `last event ${slackDate(record.facts.lastEventAt)}` : 'no events yet';
+  const avail = availability ? ` · 30-day availability ${formatAvailability(availability['30d'])}` : '';
   return section(
     `${STATE_EMOJI[evaluation.state]} *${name(record)}* · ${STATE_LABEL[evaluation.state]}${overlays.length ? ` · ${overlays.join(' · ')}` : ''}\n` +
-      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent} · \`${escTrunc(record.solution.id, 64)}\``,
+      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent}${avail} · \`${escTrunc(record.solution.id, 64)}\``,
   );
 }
 
@@ -133,32 +146,53 @@ export function homeView(input: HomeInput): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Security solutions' } },
     context(`Your secsol dashboard, ${mentionUser(userId)} · as of ${slackDate(now)}`),
-    countsBlock(snapshot.counts, snapshot.discovered.length),
+    countsBlock(snapshot.counts, snapshot.discoveredTotal ?? snapshot.discovered.length),
     { type: 'divider' },
   ];
 
+  // The snapshot's connected solutions are the worst ones (a page of the read model); counts are for all.
   const attention = snapshot.connected.filter((j) => j.evaluation.state !== 'healthy');
+  const connectedTotal = snapshot.connectedTotal ?? snapshot.connected.length;
+  const notHealthy = connectedTotal - snapshot.counts.healthy;
   if (attention.length === 0) {
     blocks.push(
       section(
-        snapshot.connected.length === 0
+        connectedTotal === 0
           ? '*Worst solutions*\nNo connected solutions yet. `/secsol status` shows the discovered ones and how to add data sources.'
           : '*Worst solutions*\n:large_green_circle: Every connected solution is healthy.',
       ),
     );
   } else {
-    blocks.push(section(`*Worst solutions* (${nf.format(attention.length)} not healthy, worst first)`));
-    for (const j of attention.slice(0, HOME_WORST)) blocks.push(worstRow(j, now));
-    if (attention.length > HOME_WORST) {
-      blocks.push(context(`…and ${nf.format(attention.length - HOME_WORST)} more: \`/secsol status\``));
+    blocks.push(section(`*Worst solutions* (${nf.format(notHealthy)} not healthy, worst first)`));
+    for (const j of attention.slice(0, HOME_WORST))
+      blocks.push(worstRow(j, now, input.availability?.get(j.record.solution.id)));
+    if (notHealthy > HOME_WORST) {
+      blocks.push(context(`…and ${nf.format(notHealthy - HOME_WORST)} more: \`/secsol status\``));
     }
   }
 
+  if (input.maintenance && input.maintenance.length > 0) {
+    const lines = input.maintenance.slice(0, 5);
+    const more =
+      input.maintenance.length > 5
+        ? `\n…and ${input.maintenance.length - 5} more: \`/secsol maintenance list\``
+        : '';
+    blocks.push(
+      { type: 'divider' },
+      section(`*Maintenance* (alerts held, states still tracked)\n${lines.join('\n')}${more}`),
+    );
+  }
+
   blocks.push({ type: 'divider' });
-  const mine = snapshot.connected.filter(
+  const mine = (input.snoozed ?? snapshot.connected).filter(
     (j) => snoozeActive(j.record, now) && j.record.snoozedBy?.replace(/^slack:/, '') === userId,
   );
-  const owned = snapshot.connected.filter((j) => j.record.solution.owner === userId).length;
+  // Owned among the solutions read (the worst page and the snoozed ones): there is no owner index yet.
+  const owned = new Set(
+    [...snapshot.connected, ...(input.snoozed ?? [])]
+      .filter((j) => j.record.solution.owner === userId)
+      .map((j) => j.record.solution.id),
+  ).size;
   const ownedText =
     owned > 0 ? ` · you own ${nf.format(owned)} connected solution${owned === 1 ? '' : 's'}` : '';
   if (mine.length === 0) {

@@ -23,6 +23,7 @@ export const CONFIGURE_FIELDS = {
   grace: 'cfg_grace',
   alertChannel: 'cfg_alert_channel',
   owner: 'cfg_owner',
+  ownerGroup: 'cfg_owner_group',
   threshold: 'cfg_threshold',
 } as const;
 export type ConfigureField = keyof typeof CONFIGURE_FIELDS;
@@ -31,6 +32,11 @@ export const LINK_FIELD = 'link_resources';
 
 export function isUserId(id: string | undefined): id is string {
   return id !== undefined && /^[UW][A-Z0-9]{2,}$/.test(id);
+}
+
+/** A Slack user-group id (an owner may be a group: alerts mention `<!subteam^S…>`). */
+export function isGroupId(id: string | undefined): id is string {
+  return id !== undefined && /^S[A-Z0-9]{2,}$/.test(id);
 }
 
 export const NAME_MAX = 200;
@@ -157,7 +163,7 @@ export function configureModal(record: SolutionRecord, defaults: HealthPolicy, m
       block_id: f.owner,
       optional: true,
       label: plain('Owner'),
-      ...(s.owner && !owner
+      ...(s.owner && !owner && !isGroupId(s.owner)
         ? {
             hint: plain(`Now: ${oneLine(s.owner).slice(0, 200)} (not a Slack user). Leave empty to keep it.`),
           }
@@ -169,6 +175,12 @@ export function configureModal(record: SolutionRecord, defaults: HealthPolicy, m
         ...(owner ? { initial_user: owner } : {}),
       },
     },
+    textInput(f.ownerGroup, 'Owner user group', {
+      initial: isGroupId(s.owner) ? s.owner : undefined,
+      placeholder: 'S0123ABCD',
+      hint: 'A Slack user-group ID to mention in alerts instead of a person (it wins over the person above).',
+      max: 20,
+    }),
     {
       type: 'input',
       block_id: f.threshold,

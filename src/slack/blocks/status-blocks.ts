@@ -122,16 +122,19 @@ export function pageCount(connected: number): number {
 
 export function statusMessage(snapshot: StatusSnapshot, opts: StatusOptions = {}): SlackMessage {
   const sources = opts.sources ?? DATA_SOURCES;
-  const total = snapshot.connected.length;
+  const total = snapshot.connectedTotal ?? snapshot.connected.length;
   const pages = pageCount(total);
   const page = Math.min(Math.max(0, Math.floor(opts.page ?? 0)), pages - 1, MAX_PAGE);
   const start = page * STATUS_PAGE_SIZE;
-  const shown = snapshot.connected.slice(start, start + STATUS_PAGE_SIZE);
+  // The snapshot holds all connected solutions, or the page read from the read model at its offset.
+  const from = Math.max(0, start - (snapshot.offset ?? 0));
+  const shown = snapshot.connected.slice(from, from + STATUS_PAGE_SIZE);
+  const discoveredTotal = snapshot.discoveredTotal ?? snapshot.discovered.length;
   const rest = total - start - shown.length;
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Security solutions' } },
-    countsBlock(snapshot.counts, snapshot.discovered.length),
+    countsBlock(snapshot.counts, discoveredTotal),
   ];
   blocks.push({ type: 'divider' });
   if (total === 0) {
@@ -163,13 +166,15 @@ export function statusMessage(snapshot: StatusSnapshot, opts: StatusOptions = {}
   if (page === 0) {
     blocks.push({ type: 'divider' });
     const d = snapshot.discovered;
-    if (d.length === 0) {
+    if (discoveredTotal === 0) {
       blocks.push(section('*Discovered solutions*\nNone: nothing is waiting to be connected.'));
     } else {
-      blocks.push(section(`*Discovered solutions* (${nf.format(d.length)}): running, not connected`));
+      blocks.push(section(`*Discovered solutions* (${nf.format(discoveredTotal)}): running, not connected`));
       for (const r of d.slice(0, STATUS_DISCOVERED)) blocks.push(discoveredRow(r));
-      if (d.length > STATUS_DISCOVERED) {
-        blocks.push(context(`…and ${nf.format(d.length - STATUS_DISCOVERED)} more: \`/secsol discovered\``));
+      if (discoveredTotal > STATUS_DISCOVERED) {
+        blocks.push(
+          context(`…and ${nf.format(discoveredTotal - STATUS_DISCOVERED)} more: \`/secsol discovered\``),
+        );
       }
     }
     blocks.push({ type: 'divider' });
@@ -181,7 +186,7 @@ export function statusMessage(snapshot: StatusSnapshot, opts: StatusOptions = {}
       `As of ${slackDate(snapshot.now)} · \`/secsol view &lt;solution&gt;\` for details · \`/secsol help\` for every command`,
     ),
   );
-  return { text: countsText(snapshot.counts, snapshot.discovered.length), blocks: capBlocks(blocks) };
+  return { text: countsText(snapshot.counts, discoveredTotal), blocks: capBlocks(blocks) };
 }
 
 /** `/secsol discovered`: the discovered solutions with Connect. */

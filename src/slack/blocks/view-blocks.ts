@@ -8,10 +8,11 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.js';
 import type { Evaluation, HealthPolicy } from '../../domain/health.js';
 import { type SecurityEvent, STATE_LABEL } from '../../domain/model.js';
+import { type Availability, formatAvailability } from '../../services/availability-service.js';
 import type { FlipRecord } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
-import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import {
   AZURE_CONNECT_CONFIRM,
@@ -34,6 +35,10 @@ export interface SolutionViewInput {
   policy?: HealthPolicy;
   /** Where alerts go when the solution names no channel of its own. */
   defaultChannel?: string;
+  /** The maintenance window holding its alerts now, if any (an overlay: docs/contract.md §10.1). */
+  maintenance?: { id: string; end: number; createdBy: string; reason: string } | null;
+  /** The 7- and 30-day availability (docs/contract.md §10.3), when known. */
+  availability?: Availability | null;
 }
 
 export const VIEW_MAX_FLIPS = 5;
@@ -62,8 +67,8 @@ function when(now: number, at: number | null | undefined): string {
 
 function ownerText(owner: string | undefined): string {
   if (!owner) return '_none_';
-  const id = owner.trim().replace(/^slack:/, '');
-  return /^[UW][A-Z0-9]{2,}$/.test(id) ? mentionUser(id) : escTrunc(oneLine(owner), 200);
+  // A user or user group from its id; an owner stored as free text (older records) is only shown.
+  return mentionOwner(owner) ?? escTrunc(oneLine(owner), 200);
 }
 
 function section(text: string): KnownBlock {
@@ -87,6 +92,18 @@ export function overlayText(record: SolutionRecord, now: number): string | null 
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
+/** "In maintenance until …, by …, reason …": alerts are held, the state is still tracked. */
+export function maintenanceOverlay(m: {
+  id: string;
+  end: number;
+  createdBy: string;
+  reason: string;
+}): string {
+  const by = m.createdBy.startsWith('slack:') ? mentionUser(m.createdBy.slice(6)) : escTrunc(m.createdBy, 40);
+  const reason = m.reason ? `, reason: ${escTrunc(oneLine(m.reason), 300)}` : '';
+  return `:construction: In maintenance until ${slackDate(m.end)}, by ${by}${reason} (\`${escTrunc(m.id, 40)}\`): alerts are held, the state is still tracked.`;
+}
+
 export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   const { record, evaluation, now } = input;
   const s = record.solution;
@@ -106,6 +123,7 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   }
   const overlay = overlayText(record, now);
   if (overlay) blocks.push(section(overlay));
+  if (input.maintenance) blocks.push(section(maintenanceOverlay(input.maintenance)));
 
   const fields: string[] = [];
   if (s.lifecycle === 'connected') {
@@ -129,6 +147,12 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
     }
   } else {
     fields.push(`*Discovered*\n${slackDate(s.createdAt)}`);
+  }
+  if (input.availability) {
+    const a = input.availability;
+    fields.push(
+      `*Availability*\n7 days: ${formatAvailability(a['7d'])} · 30 days: ${formatAvailability(a['30d'])}`,
+    );
   }
   fields.push(`*Owner*\n${ownerText(s.owner)}`);
   const channel = channelRef(s.alertChannel);

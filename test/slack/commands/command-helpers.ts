@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { HealthState, Solution } from '../../../src/domain/model.js';
 import type { StorageContext } from '../../../src/storage/context.js';
 import { solutionFields } from '../../../src/storage/solution-record.js';
+import { memberFor } from '../../../src/storage/status-index.js';
 import { SIGNING_SECRET, type TestApp } from '../../harness/app.js';
 import { validateMessageBlocks } from '../../harness/fake-slack.js';
 import { secsolTest } from '../../harness/fixtures.js';
@@ -86,7 +87,9 @@ export function seedFields(spec: SeedSpec, now: number): Record<string, string> 
     connectedAt: as === 'discovered' ? undefined : now - 2 * HOUR,
     version: 1,
   };
-  const fields: Record<string, string> = { ...solutionFields(solution), rev: '1', flipSeq: '0' };
+  // The committed state is the one named (what the evaluator would have committed), as the read model has it.
+  const state = as === 'discovered' ? 'not_reported' : as;
+  const fields: Record<string, string> = { ...solutionFields(solution), rev: '1', flipSeq: '0', state };
   if (as === 'healthy' || as === 'unhealthy') {
     fields.lastHealthAt = String(now - 60_000);
     fields.lastHealthStatus = as;
@@ -104,8 +107,11 @@ export async function seed(ctx: StorageContext, specs: SeedSpec[], now = Date.no
   for (let i = 0; i < specs.length; i += 2000) {
     const pipeline = ctx.redis.pipeline();
     for (const spec of specs.slice(i, i + 2000)) {
-      pipeline.hset(ctx.keys.solution(spec.id), seedFields(spec, now));
+      const fields = seedFields(spec, now);
+      pipeline.hset(ctx.keys.solution(spec.id), fields);
       pipeline.sadd(ctx.keys.solutions, spec.id);
+      const member = memberFor(fields.lifecycle ?? '', fields.state as HealthState, spec.id);
+      if (member) pipeline.zadd(ctx.keys.statusIndex, 0, member);
     }
     await pipeline.exec();
   }

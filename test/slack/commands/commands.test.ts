@@ -3,28 +3,52 @@
  * view, discovered, sources/add, alerts, history, snooze, unsnooze, help, and what happens with unknown
  * subcommands, unknown solutions, bad durations and names made to ping people.
  */
-import { describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthState } from '../../../src/domain/model.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { FlipRepository } from '../../../src/storage/flip-repository.js';
 import { ReportRepository } from '../../../src/storage/report-repository.js';
 import { SolutionRepository } from '../../../src/storage/solution-repository.js';
-import type { TestApp } from '../../harness/app.js';
+import { startApp, type TestApp } from '../../harness/app.js';
+import { FakeSlack } from '../../harness/fake-slack.js';
 import { waitUntil } from '../../harness/wait.js';
-import { commandTest, expectValidMessage, type Json, seed, slash } from './command-helpers.js';
+import { expectValidMessage, type Json, seed, slash } from './command-helpers.js';
 
-const it = commandTest;
+let fake: FakeSlack;
+let app: TestApp;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  app = await startApp(fake, { worker: false });
+});
+afterAll(async () => {
+  await app?.close();
+  await fake.close();
+});
+afterEach(async () => {
+  const ids = await app.ctx.redis.smembers(app.ctx.keys.solutions);
+  const keys = ids.flatMap((id) => [
+    app.ctx.keys.solution(id),
+    app.ctx.keys.solutionFlips(id),
+    app.ctx.keys.events(id),
+    app.ctx.keys.eventIds(id),
+    app.ctx.keys.healthHistory(id),
+  ]);
+  if (keys.length > 0) await app.ctx.redis.unlink(...keys);
+  await app.ctx.redis.del(app.ctx.keys.solutions, app.ctx.keys.statusIndex);
+  fake.reset();
+});
 
 /** A state change as the evaluator commits it. */
-async function flip(
-  app: TestApp,
-  id: string,
-  to: HealthState,
-  reason: string,
-  at = Date.now(),
-): Promise<void> {
-  const rec = await new SolutionRepository(app.ctx).get(id);
+async function flip(id: string, to: HealthState, reason: string, at = Date.now()): Promise<void> {
+  let rec = await new SolutionRepository(app.ctx).get(id);
   if (!rec) throw new Error(`no ${id}`);
+  if (rec.state === to) {
+    // Seeded already in that state: start from before the first evaluation, as the evaluator would.
+    await app.ctx.redis.hset(app.ctx.keys.solution(id), 'state', 'not_reported');
+    await app.ctx.scripts.indexSolution({ id });
+    rec = { ...rec, state: 'not_reported' };
+  }
   const r = await new FlipRepository(app.ctx).commit({
     solutionId: id,
     expectedRev: rec.rev,
@@ -41,7 +65,7 @@ async function flip(
   expect(r.outcome).toBe('flip');
 }
 
-async function events(app: TestApp, id: string, titles: string[]): Promise<void> {
+async function events(id: string, titles: string[]): Promise<void> {
   const now = Date.now();
   await new ReportRepository(app.ctx).addEvents(
     id,
@@ -65,7 +89,7 @@ function elements(blocks: Json[]): Json[] {
 }
 
 describe('/secsol view <solution>', () => {
-  it('shows state, reason, times, configuration, flips and the management buttons', async ({ app }) => {
+  it('shows state, reason, times, configuration, flips and the management buttons', async () => {
     await seed(app.ctx, [
       {
         id: 'qualys',
@@ -78,8 +102,8 @@ describe('/secsol view <solution>', () => {
         lastEventAt: Date.now() - 5 * 60_000,
       },
     ]);
-    await flip(app, 'qualys', 'stopped_reporting', 'last health report 3h ago, expected every 1h');
-    await events(app, 'qualys', ['Critical vulnerability found']);
+    await flip('qualys', 'stopped_reporting', 'last health report 3h ago, expected every 1h');
+    await events('qualys', ['Critical vulnerability found']);
 
     const res = await slash(app, 'view qualys');
     expect(res.body.response_type).toBe('ephemeral');
@@ -105,9 +129,7 @@ describe('/secsol view <solution>', () => {
     expect(byId.solution_delete.confirm.confirm.text).toBe('Delete');
   });
 
-  it('finds a solution by its exact name in Json case, and shows snooze and acknowledgement', async ({
-    app,
-  }) => {
+  it('finds a solution by its exact name in Json case, and shows snooze and acknowledgement', async () => {
     await seed(app.ctx, [
       { id: 'pa-fw', name: 'Palo Alto NGFW', as: 'unhealthy', snoozedUntil: Date.now() + 3_600_000 },
     ]);
@@ -119,9 +141,7 @@ describe('/secsol view <solution>', () => {
     expect(json).toContain('Acknowledged by <@U0ACK>');
   });
 
-  it('offers no console button for a non-web URL and no channel link for an invalid channel id', async ({
-    app,
-  }) => {
+  it('offers no console button for a non-web URL and no channel link for an invalid channel id', async () => {
     await seed(app.ctx, [
       { id: 'odd', name: 'Odd', consoleUrl: 'javascript:alert(1)', alertChannel: '<!channel>' },
     ]);
@@ -132,7 +152,7 @@ describe('/secsol view <solution>', () => {
     expect(json).toContain('&lt;!channel&gt;');
   });
 
-  it('shows Connect instead of Link and Configure for a discovered solution', async ({ app }) => {
+  it('shows Connect instead of Link and Configure for a discovered solution', async () => {
     await seed(app.ctx, [{ id: 'found', name: 'Found', as: 'discovered' }]);
     const res = await slash(app, 'view found');
     expectValidMessage(res.body);
@@ -141,7 +161,7 @@ describe('/secsol view <solution>', () => {
     expect(ids).not.toContain('solution_configure');
   });
 
-  it('answers an unknown solution with help', async ({ app }) => {
+  it('answers an unknown solution with help', async () => {
     const res = await slash(app, 'view nope');
     expectValidMessage(res.body);
     expect(res.body.response_type).toBe('ephemeral');
@@ -149,7 +169,7 @@ describe('/secsol view <solution>', () => {
     expect(isHelp(res.body)).toBe(true);
   });
 
-  it('answers a missing solution name with help', async ({ app }) => {
+  it('answers a missing solution name with help', async () => {
     const res = await slash(app, 'view');
     expectValidMessage(res.body);
     expect(JSON.stringify(res.body)).toContain('Which solution?');
@@ -157,7 +177,7 @@ describe('/secsol view <solution>', () => {
 });
 
 describe('/secsol discovered, sources and add', () => {
-  it('lists discovered solutions with Connect', async ({ app }) => {
+  it('lists discovered solutions with Connect', async () => {
     await seed(app.ctx, [
       { id: 'd1', name: 'Azure AD Identity Protection', as: 'discovered' },
       { id: 'c1', name: 'Connected one' },
@@ -170,7 +190,7 @@ describe('/secsol discovered, sources and add', () => {
     expect(connect.map((e) => JSON.parse(e.value))).toEqual([{ s: 'd1', v: 1 }]);
   });
 
-  it('lists the data sources with Add, under both names', async ({ app }) => {
+  it('lists the data sources with Add, under both names', async () => {
     for (const text of ['sources', 'add']) {
       const res = await slash(app, text);
       expectValidMessage(res.body);
@@ -189,21 +209,15 @@ describe('/secsol discovered, sources and add', () => {
 });
 
 describe('/secsol alerts and history (answered through the response URL)', () => {
-  it('shows recent flips and security events across all solutions', async ({ app, fake }) => {
+  it('shows recent flips and security events across all solutions', async () => {
     await seed(app.ctx, [
       { id: 'a1', name: 'Alpha' },
       { id: 'b1', name: 'Beta' },
       { id: 'c1', name: 'Gamma' },
     ]);
-    await flip(app, 'a1', 'unhealthy', 'unhealthy report 1m ago', Date.now() - 2000);
-    await flip(
-      app,
-      'b1',
-      'stopped_reporting',
-      'last health report 3h ago, expected every 1h',
-      Date.now() - 1000,
-    );
-    await events(app, 'c1', ['Brute force attempt']);
+    await flip('a1', 'unhealthy', 'unhealthy report 1m ago', Date.now() - 2000);
+    await flip('b1', 'stopped_reporting', 'last health report 3h ago, expected every 1h', Date.now() - 1000);
+    await events('c1', ['Brute force attempt']);
     const url = fake.newResponseUrl({ user: 'U1' });
     const res = await slash(app, 'alerts', { response_url: url });
     expect(res.text).toBe('');
@@ -215,13 +229,13 @@ describe('/secsol alerts and history (answered through the response URL)', () =>
     expect(json).toContain('Brute force attempt');
   });
 
-  it('shows one solution’s alerts', async ({ app, fake }) => {
+  it('shows one solution’s alerts', async () => {
     await seed(app.ctx, [
       { id: 'a1', name: 'Alpha' },
       { id: 'b1', name: 'Beta' },
     ]);
-    await flip(app, 'a1', 'unhealthy', 'unhealthy report 1m ago');
-    await flip(app, 'b1', 'unhealthy', 'beta went bad');
+    await flip('a1', 'unhealthy', 'unhealthy report 1m ago');
+    await flip('b1', 'unhealthy', 'beta went bad');
     const url = fake.newResponseUrl({ user: 'U1' });
     await slash(app, 'alerts a1', { response_url: url });
     const post = await waitUntil(() => fake.responsePosts(url)[0]);
@@ -230,7 +244,7 @@ describe('/secsol alerts and history (answered through the response URL)', () =>
     expect(json).not.toContain('beta went bad');
   });
 
-  it('shows the flips and health reports of one solution', async ({ app, fake }) => {
+  it('shows the flips and health reports of one solution', async () => {
     await seed(app.ctx, [{ id: 'h1', name: 'Historic' }]);
     const reports = new ReportRepository(app.ctx);
     const now = Date.now();
@@ -242,7 +256,7 @@ describe('/secsol alerts and history (answered through the response URL)', () =>
         receivedAt: now,
       });
     }
-    await flip(app, 'h1', 'unhealthy', 'unhealthy report 5s ago');
+    await flip('h1', 'unhealthy', 'unhealthy report 5s ago');
     const url = fake.newResponseUrl({ user: 'U1' });
     await slash(app, 'history Historic', { response_url: url });
     const post = await waitUntil(() => fake.responsePosts(url)[0]);
@@ -254,7 +268,7 @@ describe('/secsol alerts and history (answered through the response URL)', () =>
     expect(json).not.toContain('<!here>');
   });
 
-  it('answers history of an unknown solution with help, in the ack', async ({ app }) => {
+  it('answers history of an unknown solution with help, in the ack', async () => {
     const res = await slash(app, 'history ghost');
     expectValidMessage(res.body);
     expect(isHelp(res.body)).toBe(true);
@@ -262,7 +276,7 @@ describe('/secsol alerts and history (answered through the response URL)', () =>
 });
 
 describe('/secsol snooze and unsnooze', () => {
-  it('snoozes for a duration, audited, and unsnoozes', async ({ app }) => {
+  it('snoozes for a duration, audited, and unsnoozes', async () => {
     await seed(app.ctx, [{ id: 'noisy', name: 'Noisy WAF', as: 'unhealthy' }]);
     const before = Date.now();
     const res = await slash(app, 'snooze Noisy WAF 4h');
@@ -287,19 +301,19 @@ describe('/secsol snooze and unsnooze', () => {
     expect(audit2).toMatchObject({ action: 'solution.unsnooze', outcome: 'applied' });
   });
 
-  it('snoozes until recovered', async ({ app }) => {
+  it('snoozes until recovered', async () => {
     await seed(app.ctx, [{ id: 'noisy', name: 'Noisy', as: 'unhealthy' }]);
     const res = await slash(app, 'snooze noisy recovered');
     expect(JSON.stringify(res.body)).toContain('until it recovers');
     expect((await new SolutionRepository(app.ctx).get('noisy'))?.snoozedUntil).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it.for([
+  it.each([
     ['snooze noisy forever', 'is not a duration'],
     ['snooze noisy 31d', 'at most 30d'],
     ['snooze noisy 10s', 'at least 1m'],
     ['snooze noisy', 'for how long'],
-  ] as const)('explains a bad duration: %s', async ([text, expected], { app }) => {
+  ])('explains a bad duration: %s', async (text, expected) => {
     await seed(app.ctx, [{ id: 'noisy', name: 'Noisy', as: 'unhealthy' }]);
     const res = await slash(app, text);
     expectValidMessage(res.body);
@@ -307,13 +321,13 @@ describe('/secsol snooze and unsnooze', () => {
     expect((await new SolutionRepository(app.ctx).get('noisy'))?.snoozedUntil).toBeUndefined();
   });
 
-  it('answers an unknown solution with help and changes nothing', async ({ app }) => {
+  it('answers an unknown solution with help and changes nothing', async () => {
     const res = await slash(app, 'snooze ghost 1h');
     expect(isHelp(res.body)).toBe(true);
     expect(await new AuditRepository(app.ctx).recent('ghost')).toEqual([]);
   });
 
-  it('refuses to snooze a discovered solution', async ({ app }) => {
+  it('refuses to snooze a discovered solution', async () => {
     await seed(app.ctx, [{ id: 'found', as: 'discovered' }]);
     const res = await slash(app, 'snooze found 1h');
     expect(JSON.stringify(res.body)).toContain('not connected');
@@ -321,7 +335,7 @@ describe('/secsol snooze and unsnooze', () => {
 });
 
 describe('/secsol help and what it does not understand', () => {
-  it('lists every subcommand', async ({ app }) => {
+  it('lists every subcommand', async () => {
     const res = await slash(app, 'help');
     const json = expectValidMessage(res.body);
     for (const sub of [
@@ -338,7 +352,7 @@ describe('/secsol help and what it does not understand', () => {
     }
   });
 
-  it('answers an unknown subcommand with help, ephemerally, without an error trace', async ({ app }) => {
+  it('answers an unknown subcommand with help, ephemerally, without an error trace', async () => {
     const res = await slash(app, 'frobnicate <!channel> now');
     expect(res.body.response_type).toBe('ephemeral');
     const json = expectValidMessage(res.body);
@@ -352,13 +366,13 @@ describe('names made to ping or link people', () => {
   const evil = '<!channel> @here <@U123> <https://x|y> & <!subteam^S1>';
   const raw = ['<!channel>', '<@U123>', '<https://x|y>', '<!subteam', '<!here>'];
 
-  it('pings and links nobody in status, view, discovered, alerts and help', async ({ app, fake }) => {
+  it('pings and links nobody in status, view, discovered, alerts and help', async () => {
     await seed(app.ctx, [
       { id: 'evil', name: evil, vendor: evil, as: 'unhealthy', linkedResources: [evil], owner: evil },
       { id: 'evil2', name: `${evil} 2`, vendor: evil, as: 'discovered' },
     ]);
-    await flip(app, 'evil', 'unhealthy', 'unhealthy report 1m ago');
-    await events(app, 'evil', [evil]);
+    await flip('evil', 'unhealthy', 'unhealthy report 1m ago');
+    await events('evil', [evil]);
     const bodies = [
       (await slash(app, 'status')).body,
       (await slash(app, 'view evil')).body,

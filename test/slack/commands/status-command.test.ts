@@ -2,11 +2,33 @@
  * `/secsol status` through the real endpoint: counts, worst first, discovered with Connect, data sources
  * with Add, and within Block Kit's limits at 1, 50, 1,000 and 10,000 solutions, answered in the ack.
  */
-import { describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, startApp, type TestApp } from '../../harness/app.js';
+import { FakeSlack } from '../../harness/fake-slack.js';
+import { interactivityBody, newTriggerId, sendSigned } from '../../harness/slack-signer.js';
 import { waitUntil } from '../../harness/wait.js';
-import { commandTest, expectValidMessage, type Json, mixedSpecs, seed, slash } from './command-helpers.js';
+import { expectValidMessage, type Json, mixedSpecs, seed, slash } from './command-helpers.js';
 
-const it = commandTest;
+let fake: FakeSlack;
+let app: TestApp;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  app = await startApp(fake, { worker: false });
+});
+afterAll(async () => {
+  await app?.close();
+  await fake.close();
+});
+afterEach(async () => {
+  // Each test starts from no solutions: clear this app's solution set and hashes.
+  const ids = await app.ctx.redis.smembers(app.ctx.keys.solutions);
+  for (let i = 0; i < ids.length; i += 1000) {
+    await app.ctx.redis.unlink(...ids.slice(i, i + 1000).map((id) => app.ctx.keys.solution(id)));
+  }
+  await app.ctx.redis.del(app.ctx.keys.solutions, app.ctx.keys.statusIndex);
+  fake.reset();
+});
 
 function actionValues(blocks: Json[], actionId: string): Json[] {
   const out: Json[] = [];
@@ -18,7 +40,7 @@ function actionValues(blocks: Json[], actionId: string): Json[] {
 }
 
 describe('/secsol status', () => {
-  it('is the default for the bare command and shows every part of the page', async ({ app }) => {
+  it('is the default for the bare command and shows every part of the page', async () => {
     await seed(app.ctx, [
       { id: 'fine', name: 'Fine WAF', as: 'healthy' },
       { id: 'broken', name: 'Broken VA', as: 'unhealthy', lastEventAt: Date.now() - 60_000 },
@@ -57,14 +79,14 @@ describe('/secsol status', () => {
     expect(actionValues(explicit.body.blocks, 'solution_view')).toHaveLength(4);
   });
 
-  it('says so when there is nothing yet', async ({ app }) => {
+  it('says so when there is nothing yet', async () => {
     const res = await slash(app, 'status');
     expectValidMessage(res.body);
     expect(JSON.stringify(res.body)).toContain('None yet');
   });
 
   for (const n of [1, 50, 1000, 10_000]) {
-    it(`stays within Block Kit limits with ${n.toLocaleString('en-US')} solutions`, async ({ app }) => {
+    it(`stays within Block Kit limits with ${n.toLocaleString('en-US')} solutions`, async () => {
       await seed(app.ctx, mixedSpecs(n));
       const res = await slash(app, 'status');
       const json = expectValidMessage(res.body);
@@ -90,27 +112,38 @@ describe('/secsol status', () => {
     });
   }
 
-  it('pages through the connected solutions with the page button, replacing the message', async ({
-    app,
-    fake,
-    secsol,
-  }) => {
+  it('pages through the connected solutions with the page button, replacing the message', async () => {
     await seed(app.ctx, mixedSpecs(100));
     const first = await slash(app, 'status');
     const firstIds = actionValues(first.body.blocks, 'solution_view').map((v) => v.s);
 
     const responseUrl = fake.newResponseUrl({ user: 'U1' });
     const click = (value: string) =>
-      secsol.click({
-        actionId: 'status_page',
-        value,
-        user: 'U1',
-        channel: 'C0CMD',
-        messageTs: '1.000001',
-        ephemeral: true,
-        responseUrl,
-        blockId: 'b1',
-      });
+      sendSigned(
+        `${app.url}/slack/events`,
+        interactivityBody({
+          type: 'block_actions',
+          token: 'verification-token-test',
+          team: { id: 'T0TEST', domain: 'secsol-test' },
+          user: { id: 'U1', username: 'alice', team_id: 'T0TEST' },
+          api_app_id: 'A0TEST',
+          trigger_id: newTriggerId(),
+          container: { type: 'message', message_ts: '1.000001', channel_id: 'C0CMD', is_ephemeral: true },
+          channel: { id: 'C0CMD', name: 'secops' },
+          response_url: responseUrl,
+          actions: [
+            {
+              type: 'button',
+              action_id: 'status_page',
+              block_id: 'b1',
+              value,
+              text: { type: 'plain_text', text: 'Next' },
+              action_ts: '1.000002',
+            },
+          ],
+        }),
+        { secret: SIGNING_SECRET },
+      );
 
     expect((await click('{"p":1}')).status).toBe(200);
     const [post] = await waitUntil(() => {

@@ -19,6 +19,7 @@ type Fields = {
   grace?: string;
   channel?: string | null;
   owner?: string | null;
+  ownerGroup?: string;
   threshold?: string;
 };
 
@@ -31,6 +32,7 @@ function values(f: Fields): Record<string, Record<string, unknown>> {
     [F.grace]: text(f.grace),
     [F.alertChannel]: { type: 'conversations_select', selected_conversation: f.channel ?? null },
     [F.owner]: { type: 'users_select', selected_user: f.owner ?? null },
+    [F.ownerGroup]: text(f.ownerGroup),
     [F.threshold]: { type: 'number_input', value: f.threshold ?? null },
   };
 }
@@ -120,6 +122,21 @@ describe('when an approver saves valid settings', () => {
 });
 
 describe('when the submitted settings are not valid', () => {
+  it('saves a user group as the owner, winning over the person picked', async ({
+    app,
+    secsol,
+    solutions,
+  }) => {
+    const s = await seedSolution(app.ctx, { name: 'Group Owned' });
+    const res = await save(secsol, s.id, 1, {
+      name: 'Group Owned',
+      owner: 'U0PERSON',
+      ownerGroup: 'S0SECOPS',
+    });
+    expect(res.status).toBe(200);
+    expect((await solutions.get(s.id))?.solution.owner).toBe('S0SECOPS');
+  });
+
   it('keeps the modal open with an error under each wrong field and changes nothing', async ({
     app,
     secsol,
@@ -133,6 +150,7 @@ describe('when the submitted settings are not valid', () => {
       grace: '40d',
       channel: 'D0DIRECT',
       owner: 'bob',
+      ownerGroup: '<!subteam^S0X>',
       threshold: '0',
     });
     expect(res.status).toBe(200);

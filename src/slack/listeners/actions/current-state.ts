@@ -14,6 +14,11 @@ export const VIEW_ACTIONS_BLOCK = 'solution_actions';
 export const STATUS_COUNTS_BLOCK = 'status_counts';
 
 export async function currentSolutionView(deps: SlackDeps, record: SolutionRecord): Promise<SlackMessage> {
-  const detail = await deps.status.detail(record);
-  return solutionViewMessage({ ...detail, defaultChannel: deps.defaultChannel });
+  const [detail, availability, held] = await Promise.all([
+    deps.status.detail(record),
+    deps.availability?.of(record),
+    deps.maintenance?.holding(record.solution.id, deps.now()),
+  ]);
+  const maintenance = held ? { ...held.window, end: held.end } : null;
+  return solutionViewMessage({ ...detail, availability, maintenance, defaultChannel: deps.defaultChannel });
 }

@@ -1,7 +1,7 @@
 /**
  * Snooze, from an incident message's menu (1h, 4h, 24h, until recovered): alerts about the solution are
- * held, its state is still tracked. Anyone in the channel may snooze; the message, re-rendered through
- * the outbox, shows until when.
+ * held, its state is still tracked. Who may snooze is a setting (SECSOL_SNOOZERS); the message, re-rendered
+ * through the outbox, shows until when, and a note in its thread says who snoozed it.
  */
 import { UNTIL_RECOVERED } from '../../../domain/incident.js';
 import { STATE_LABEL } from '../../../domain/model.js';
@@ -9,6 +9,7 @@ import { ACTION, parseValue, snoozeRef } from '../../action-values.js';
 import { escTrunc, oneLine } from '../../mrkdwn.js';
 import type { SlackDeps } from '../../slack-deps.js';
 import { deletedMessage } from '../../stale-click.js';
+import { maySnooze, NOT_A_SNOOZER } from '../snooze-permission.js';
 import { type ActionListener, INVALID_BUTTON, onClick } from './click.js';
 
 const HOUR = 3_600_000;
@@ -26,6 +27,11 @@ export function snoozeIncidentAction(deps: SlackDeps): ActionListener {
       return click.tell(
         `This incident is over: *${name}* is ${STATE_LABEL[found.record.state]} now. Nothing was snoozed; \`/secsol snooze\` holds future alerts.`,
       );
+    }
+    if (
+      !(await maySnooze(deps, click.user, { action: 'incident.snooze', solutionId: ref.s, detail: ref.d }))
+    ) {
+      return click.tell(NOT_A_SNOOZER);
     }
     const until = ref.d === 'recovered' ? UNTIL_RECOVERED : deps.now() + SNOOZE_MS[ref.d];
     const audit = { action: 'incident.snooze' as const, detail: `${ref.d}; ${found.flip.id}` };

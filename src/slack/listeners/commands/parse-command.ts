@@ -4,6 +4,7 @@
  * quoted; for `snooze` the duration is the last word.
  */
 import { parseDuration } from '../../../domain/duration.js';
+import { type MaintenanceCommand, parseMaintenance } from './parse-maintenance.js';
 
 export const MAX_SNOOZE_MS = 30 * 86_400_000;
 export const MIN_SNOOZE_MS = 60_000;
@@ -19,6 +20,7 @@ export type Command =
   | { kind: 'snooze'; ref: string; until: { ms: number; text: string } | 'recovered' }
   | { kind: 'unsnooze'; ref: string }
   | { kind: 'help' }
+  | Extract<MaintenanceCommand, { kind: 'maintenance' }>
   /** Not understood: `problem` is plain text (escape it before showing). */
   | { kind: 'invalid'; problem: string; usage?: string };
 
@@ -72,6 +74,8 @@ export function parseCommand(raw: string): Command {
       return { kind: verb, ref: rest };
     case 'snooze':
       return parseSnooze(rest);
+    case 'maintenance':
+      return parseMaintenance(rest);
     default:
       return { kind: 'invalid', problem: `Unknown command "${verb.slice(0, 40)}".` };
   }

@@ -9,6 +9,7 @@ import type { CommandContext } from './command-context.js';
 import { discoveredCommand } from './discovered-command.js';
 import { helpCommand } from './help-command.js';
 import { historyCommand } from './history-command.js';
+import { maintenanceCommand } from './maintenance-command.js';
 import { parseCommand } from './parse-command.js';
 import { snoozeCommand } from './snooze-command.js';
 import { sourcesCommand } from './sources-command.js';
@@ -37,6 +38,8 @@ export async function routeCommand(ctx: CommandContext, text: string): Promise<v
       return snoozeCommand(ctx, cmd.ref, cmd.until);
     case 'unsnooze':
       return unsnoozeCommand(ctx, cmd.ref);
+    case 'maintenance':
+      return maintenanceCommand(ctx, cmd);
     case 'help':
       return helpCommand(ctx);
     case 'invalid':

@@ -4,6 +4,7 @@
  */
 import { UNTIL_RECOVERED } from '../../../domain/incident.js';
 import { escTrunc, oneLine, slackDate } from '../../mrkdwn.js';
+import { maySnooze, NOT_A_SNOOZER } from '../snooze-permission.js';
 import { ackWith, type CommandContext, resolveOrHelp } from './command-context.js';
 
 export async function snoozeCommand(
@@ -20,6 +21,11 @@ export async function snoozeCommand(
       ctx,
       plain(`*${name}* is not connected: it sends no alerts, so there is nothing to snooze.`),
     );
+    return;
+  }
+  const detail = until === 'recovered' ? 'recovered' : until.text;
+  if (!(await maySnooze(ctx.deps, ctx.userId, { action: 'solution.snooze', solutionId: s.id, detail }))) {
+    await ackWith(ctx, plain(NOT_A_SNOOZER));
     return;
   }
   const now = ctx.deps.now();

@@ -2,7 +2,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { StatusService } from '../../../services/status-service.js';
 import { ACTION, pageRef, parseValue } from '../../action-values.js';
-import { statusMessage } from '../../blocks/status-blocks.js';
+import { MAX_PAGE, STATUS_PAGE_SIZE, statusMessage } from '../../blocks/status-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 import { ackWith, type CommandContext } from './command-context.js';
 
@@ -10,12 +10,12 @@ import { ackWith, type CommandContext } from './command-context.js';
 export const STATUS_ACK_BUDGET_MS = 2000;
 
 /**
- * Answered in the ack when it is ready in time (one pipelined read of every solution: well under a second
- * at 10,000). Past the budget (a very large fleet, a slow Redis) the ack says it is coming and the answer
+ * Answered in the ack when it is ready in time (counts and one page from the status read model, whatever
+ * the number of solutions). Past the budget (a very large fleet, a slow Redis) the ack says it is coming and the answer
  * follows through the response URL, so Slack never shows a timeout.
  */
 export async function statusCommand(ctx: CommandContext, budgetMs = STATUS_ACK_BUDGET_MS): Promise<void> {
-  const pending = ctx.status.snapshot();
+  const pending = ctx.status.snapshot({ limit: STATUS_PAGE_SIZE });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), budgetMs);
@@ -48,7 +48,9 @@ export function registerStatusPage(app: App, deps: SlackDeps, status: StatusServ
       });
       return;
     }
-    const message = statusMessage(await status.snapshot(), { page: ref.p });
+    const page = Math.min(Math.max(0, ref.p), MAX_PAGE);
+    const snapshot = await status.snapshot({ offset: page * STATUS_PAGE_SIZE, limit: STATUS_PAGE_SIZE });
+    const message = statusMessage(snapshot, { page });
     await respond({ replace_original: true, text: message.text, blocks: message.blocks });
   });
 }

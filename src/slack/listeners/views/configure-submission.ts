@@ -11,6 +11,7 @@ import { CALLBACK } from '../../action-values.js';
 import {
   CONFIGURE_FIELDS,
   type ConfigureField,
+  isGroupId,
   isUserId,
   NAME_MAX,
   URL_MAX,
@@ -77,6 +78,12 @@ export const configureFieldSchemas = {
     .string()
     .regex(/^[UW][A-Z0-9]{2,}$/, 'Choose a person, or leave the field empty.')
     .nullable(),
+  ownerGroup: text.pipe(
+    z
+      .string()
+      .regex(/^(S[A-Z0-9]{2,})?$/, 'Enter a user-group ID like S0123ABCD, or leave the field empty.')
+      .transform((v) => (v === '' ? null : v)),
+  ),
   threshold: text.transform((v, ctx) => {
     if (v === '') return null;
     const n = /^\d{1,3}$/.test(v) ? Number(v) : Number.NaN;
@@ -117,15 +124,21 @@ export function configureSubmission(deps: SlackDeps): SubmissionListener {
     const p = parsed.patch;
     const current = await deps.status.get(s.meta.s);
     // An owner set as free text (admin API) cannot be shown in a user picker: an empty picker keeps it.
+    const currentOwner = current?.solution.owner;
     const keepOwner =
-      p.owner === null && current?.solution.owner !== undefined && !isUserId(current.solution.owner);
+      p.owner === null &&
+      p.ownerGroup === null &&
+      currentOwner !== undefined &&
+      !isUserId(currentOwner) &&
+      !isGroupId(currentOwner);
     const patch: ConfigPatch = {
       name: p.name,
       consoleUrl: p.consoleUrl,
       every: p.every,
       grace: p.grace,
       alertChannel: p.alertChannel,
-      owner: keepOwner ? undefined : p.owner,
+      // A user group wins over the person picked (docs/contract.md §10.2: either may own a solution).
+      owner: keepOwner ? undefined : (p.ownerGroup ?? p.owner),
       unhealthyThreshold: p.threshold,
     };
     const changed = current ? changedFields(current.solution, patch) : [];

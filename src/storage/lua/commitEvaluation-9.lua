@@ -12,6 +12,8 @@
     KEYS[6] channelOutbox ZSET   the same, for the flip's channel
     KEYS[7] exportList    LIST   the solution's continuous-export messages, JSON, oldest first
     KEYS[8] exportPending ZSET   solution id -> when its export list next needs a sender
+    KEYS[9] statusIndex   ZSET   the status read model: '<rank>:<id>' per connected solution, 'd:<id>' per
+                                 discovered one, all at score 0 (storage/status-index.ts)
 
     ARGV[1] id            string the solution id
     ARGV[2] expectedRev   number the facts revision the evaluation read
@@ -38,7 +40,15 @@
 ]]
 local h = redis.call('HMGET', KEYS[1], 'lifecycle', 'rev', 'state', 'flipSeq')
 local id = ARGV[1]
-if h[1] ~= 'connected' then redis.call('ZREM', KEYS[4], id) return 'gone' end
+-- The read model's rank of each state (domain/model.ts STATE_ORDER; test/storage/scripts.test.ts checks).
+local RANK = { unhealthy = '0', stopped_reporting = '1', not_reported = '2', healthy = '3' }
+if h[1] ~= 'connected' then
+  redis.call('ZREM', KEYS[4], id)
+  if h[1] ~= 'discovered' then
+    redis.call('ZREM', KEYS[9], '0:' .. id, '1:' .. id, '2:' .. id, '3:' .. id)
+  end
+  return 'gone'
+end
 if h[2] ~= ARGV[2] then return 'stale' end
 local state = h[3] or 'not_reported'
 local function setDeadline()
@@ -52,6 +62,9 @@ end
 if state ~= ARGV[3] or (h[4] or '0') ~= ARGV[4] then return 'stale' end
 redis.call('HSET', KEYS[1], 'state', ARGV[5], 'stateSince', ARGV[6], 'stateReason', ARGV[7],
   'flipSeq', tonumber(ARGV[4]) + 1)
+-- The read model moves with the flip, in the same atomic step.
+redis.call('ZREM', KEYS[9], RANK[state] .. ':' .. id)
+redis.call('ZADD', KEYS[9], 0, RANK[ARGV[5]] .. ':' .. id)
 local delivery = 'quiet'
 if ARGV[10] == '1' then delivery = 'pending' end
 redis.call('HSET', KEYS[2], 'id', ARGV[9], 'solutionId', id, 'from', state, 'to', ARGV[5], 'at', ARGV[6],

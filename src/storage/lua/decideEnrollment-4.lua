@@ -5,6 +5,8 @@
     KEYS[1] enrollment    HASH   the enrollment request
     KEYS[2] solution      HASH   the solution's record
     KEYS[3] deadlines     ZSET   solution id -> when its state may next change
+    KEYS[4] statusIndex   ZSET   the status read model: '<rank>:<id>' per connected solution, 'd:<id>' per
+                                 discovered one, all at score 0 (storage/status-index.ts)
 
     ARGV[1] decision      string 'approved' | 'denied'
     ARGV[2] actor         string who decided
@@ -27,10 +29,12 @@ if ARGV[5] and ARGV[5] ~= '' and redis.call('HGET', KEYS[2], 'version') ~= ARGV[
   return {0, 'stale', ''}
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedBy', ARGV[2], 'decidedAt', ARGV[3])
+redis.call('ZREM', KEYS[4], '0:' .. e[3], '1:' .. e[3], '2:' .. e[3], '3:' .. e[3], 'd:' .. e[3])
 if ARGV[1] == 'approved' then
   redis.call('HSET', KEYS[2], 'lifecycle', 'connected', 'connectedAt', ARGV[3], 'state', 'not_reported',
     'stateSince', ARGV[3])
   redis.call('ZADD', KEYS[3], ARGV[4], e[3])
+  redis.call('ZADD', KEYS[4], 0, '2:' .. e[3])
 else
   redis.call('HSET', KEYS[2], 'lifecycle', 'dismissed')
 end

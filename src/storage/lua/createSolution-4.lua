@@ -5,6 +5,8 @@
     KEYS[1] solution      HASH   the solution's record
     KEYS[2] solutions     SET    every solution id
     KEYS[3] deadlines     ZSET   solution id -> when its state may next change
+    KEYS[4] statusIndex   ZSET   the status read model: '<rank>:<id>' per connected solution, 'd:<id>' per
+                                 discovered one, all at score 0 (storage/status-index.ts)
 
     ARGV[1] id            string the solution id
     ARGV[2] now           number ms, becomes stateSince
@@ -23,4 +25,8 @@ redis.call('HSET', KEYS[1], 'rev', 1, 'state', 'not_reported', 'stateSince', ARG
   'unhealthyStreak', 0)
 redis.call('SADD', KEYS[2], ARGV[1])
 if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1]) end
+-- The read model: a connected solution starts as not_reported (rank 2); a discovered one is listed apart.
+local lifecycle = redis.call('HGET', KEYS[1], 'lifecycle')
+if lifecycle == 'connected' then redis.call('ZADD', KEYS[4], 0, '2:' .. ARGV[1]) end
+if lifecycle == 'discovered' then redis.call('ZADD', KEYS[4], 0, 'd:' .. ARGV[1]) end
 return 1

@@ -8,19 +8,51 @@
     KEYS[4] deadlines     ZSET   solution id -> when its state may next change
     KEYS[5] exportList    LIST   the solution's continuous-export messages, JSON, oldest first
     KEYS[6] exportPending ZSET   solution id -> when its export list next needs a sender
+    KEYS[7] token         STRING sha256(token) -> solution id (read only when ARGV[6] is set)
+    KEYS[8] rate          STRING the token's request counter for this window (only when ARGV[6] is set)
 
     ARGV[1] id            string the solution id
     ARGV[2] receivedAt    number ms, when secsol received them
     ARGV[3] listCap       number how many events the list keeps
     ARGV[4] idCap         number how many event ids the dedup window keeps
     ARGV[5] export        string '1' continuous export is on: accepted events join the export list
-    ARGV[6..] events      string eventId, eventJson pairs
+    ARGV[6] tokenHash     string sha256 of the presented token, or '' (no gate)
+    ARGV[7] rateWindowMs  number the rate window's length (gated only)
+    ARGV[8] rateLimit     number requests allowed per token per window (gated only)
+    ARGV[9..] events      string eventId, eventJson pairs
 
   Output:
-    {id, ...}  accepted: the event ids newly stored (empty when all were duplicates)
+    {0, alertChannel, id, ...}  accepted: the solution's alert channel ('' for the default) and the event
+                                ids newly stored (none when all were duplicates)
     -1  missing: no such solution
     -2  not-connected: the solution exists but is not connected
+    -3  unauthorized: the token is unknown, revoked or not this solution's current one (gated only)
+    -4  another solution's token (gated only; the caller tells 401 from 403)
+    {-5, pttl}  rate limited: the token used up its window (gated only)
 ]]
+-- The gate (a report through the API): the token lookup, its constant-time comparison with the solution's
+-- stored hash and the per-token rate limit, in the same round trip as the write. Without a gate (ARGV
+-- hashArg == '') the caller already knows who it is (tests, the reporter).
+local function sameDigest(a, b)
+  if #a ~= #b then return false end
+  local diff = 0
+  for i = 1, #a do diff = bit.bor(diff, bit.bxor(string.byte(a, i), string.byte(b, i))) end
+  return diff == 0
+end
+local function gate(hash, windowMs, limit)
+  if hash == '' then return nil end
+  local owner = redis.call('GET', KEYS[7])
+  if not owner then return {-3} end
+  if owner ~= ARGV[1] then return {-4} end
+  local stored = redis.call('HGET', KEYS[1], 'tokenHash')
+  if not stored or not sameDigest(stored, hash) then return {-3} end
+  local n = redis.call('INCR', KEYS[8])
+  if n == 1 then redis.call('PEXPIRE', KEYS[8], windowMs) end
+  if n > tonumber(limit) then return {-5, redis.call('PTTL', KEYS[8])} end
+  return nil
+end
+local refused = gate(ARGV[6], ARGV[7], ARGV[8])
+if refused then return refused end
 local lifecycle = redis.call('HGET', KEYS[1], 'lifecycle')
 if not lifecycle then return -1 end
 if lifecycle ~= 'connected' then return -2 end
@@ -40,8 +72,8 @@ local function exportEvent(eventId, eventJson)
     event = eventJson }))
   redis.call('ZADD', KEYS[6], 'NX', ARGV[2], ARGV[1])
 end
-local accepted = {}
-for i = 6, #ARGV, 2 do
+local accepted = {0, redis.call('HGET', KEYS[1], 'alertChannel') or ''}
+for i = 9, #ARGV, 2 do
   if redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[i]) == 1 then
     redis.call('LPUSH', KEYS[2], ARGV[i + 1])
     accepted[#accepted + 1] = ARGV[i]
@@ -50,7 +82,7 @@ for i = 6, #ARGV, 2 do
 end
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[4]) + 1))
-if #accepted > 0 then
+if #accepted > 2 then
   redis.call('HSET', KEYS[1], 'lastEventAt', ARGV[2])
   redis.call('HINCRBY', KEYS[1], 'rev', 1)
   redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])

@@ -1,0 +1,77 @@
+--[[
+  A health report. Liveness uses the server's receive time; the status follows the newest observedAt,
+  so a late, older report is kept in history without overriding a newer one.
+
+  Input:
+    KEYS[1] solution      HASH   the solution's record
+    KEYS[2] history       LIST   the solution's health reports, JSON, newest first
+    KEYS[3] deadlines     ZSET   solution id -> when its state may next change
+    KEYS[4] token         STRING sha256(token) -> solution id (read only when ARGV[8] is set)
+    KEYS[5] rate          STRING the token's request counter for this window (only when ARGV[8] is set)
+
+    ARGV[1] id            string the solution id
+    ARGV[2] status        string 'healthy' | 'unhealthy'
+    ARGV[3] observedAt    number ms, when the solution observed it
+    ARGV[4] receivedAt    number ms, when secsol received it
+    ARGV[5] message       string the report's message, or ''
+    ARGV[6] reportJson    string the whole report, JSON, for the history
+    ARGV[7] historyCap    number how many reports the history keeps
+    ARGV[8] tokenHash     string sha256 of the presented token, or '' (no gate)
+    ARGV[9] rateWindowMs  number the rate window's length (gated only)
+    ARGV[10] rateLimit    number requests allowed per token per window (gated only)
+
+  Output:
+     1  applied: the report is the newest observed, the status follows it
+     0  history-only: an older report arrived late; kept in history, liveness updated
+    -1  missing: no such solution
+    -2  not-connected: the solution exists but is not connected
+    -3  unauthorized: the token is unknown, revoked or not this solution's current one (gated only)
+    -4  another solution's token (gated only; the caller tells 401 from 403)
+    {-5, pttl}  rate limited: the token used up its window (gated only)
+]]
+-- The gate (a report through the API): the token lookup, its constant-time comparison with the solution's
+-- stored hash and the per-token rate limit, in the same round trip as the write. Without a gate (ARGV
+-- hashArg == '') the caller already knows who it is (tests, the reporter).
+local function sameDigest(a, b)
+  if #a ~= #b then return false end
+  local diff = 0
+  for i = 1, #a do diff = bit.bor(diff, bit.bxor(string.byte(a, i), string.byte(b, i))) end
+  return diff == 0
+end
+local function gate(hash, windowMs, limit)
+  if hash == '' then return nil end
+  local owner = redis.call('GET', KEYS[4])
+  if not owner then return {-3} end
+  if owner ~= ARGV[1] then return {-4} end
+  local stored = redis.call('HGET', KEYS[1], 'tokenHash')
+  if not stored or not sameDigest(stored, hash) then return {-3} end
+  local n = redis.call('INCR', KEYS[5])
+  if n == 1 then redis.call('PEXPIRE', KEYS[5], windowMs) end
+  if n > tonumber(limit) then return {-5, redis.call('PTTL', KEYS[5])} end
+  return nil
+end
+local refused = gate(ARGV[8], ARGV[9], ARGV[10])
+if refused then return refused end
+local h = redis.call('HMGET', KEYS[1], 'lifecycle', 'lastHealthAt', 'lastObservedAt')
+if not h[1] then return -1 end
+if h[1] ~= 'connected' then return -2 end
+redis.call('LPUSH', KEYS[2], ARGV[6])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[7]) - 1)
+local received = tonumber(ARGV[4])
+local last = tonumber(h[2] or '')
+if last == nil or received > last then redis.call('HSET', KEYS[1], 'lastHealthAt', ARGV[4]) end
+local observed = tonumber(ARGV[3])
+local lastObserved = tonumber(h[3] or '')
+local applied = 0
+if lastObserved == nil or observed >= lastObserved then
+  applied = 1
+  redis.call('HSET', KEYS[1], 'lastObservedAt', ARGV[3], 'lastHealthStatus', ARGV[2], 'lastHealthMessage', ARGV[5])
+  if ARGV[2] == 'unhealthy' then
+    redis.call('HINCRBY', KEYS[1], 'unhealthyStreak', 1)
+  else
+    redis.call('HSET', KEYS[1], 'unhealthyStreak', 0)
+  end
+end
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return applied
