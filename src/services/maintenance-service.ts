@@ -125,6 +125,22 @@ export class MaintenanceService implements MaintenanceHolds {
     return null;
   }
 
+  /** For each solution in a window now, when that window ends (the status page's overlay); windows read once. */
+  async holdingMany(solutionIds: string[], now: number): Promise<Map<string, number>> {
+    const windows = await this.deps.windows.since(now);
+    const held = new Map<string, number>();
+    for (const id of solutionIds) {
+      for (const w of windows) {
+        const o = covers(w, id) ? occurrenceAt(w, now) : null;
+        if (o) {
+          held.set(id, o.end);
+          break;
+        }
+      }
+    }
+    return held;
+  }
+
   async markHeld(member: string, solutionId: string, end: number): Promise<void> {
     await this.deps.windows.markHeld(member, solutionId, Math.max(end - this.deps.now(), 0) + 7 * 86_400_000);
   }

@@ -75,7 +75,7 @@ export function countsText(counts: Record<HealthState, number>, discovered: numb
 }
 
 /** One connected solution: colored state, name, reason, last event, and View. */
-export function connectedRow(j: JudgedSolution, now: number): KnownBlock {
+export function connectedRow(j: JudgedSolution, now: number, maintenanceEnd?: number): KnownBlock {
   const { record, evaluation } = j;
   const s = record.solution;
   const lastEvent =
@@ -86,8 +86,11 @@ export function connectedRow(j: JudgedSolution, now: number): KnownBlock {
       ? ' :zzz:'
       : '';
   const badge = s.source === 'azure' ? ` · ${sourceBadge(s.source)}` : '';
+  // An overlay, not a state: alerts are held until the window ends, the state is still judged.
+  const maintenance =
+    maintenanceEnd !== undefined ? ` · :construction: in maintenance until ${slackDate(maintenanceEnd)}` : '';
   const text =
-    `${STATE_EMOJI[evaluation.state]} *${solutionName(record)}* · ${STATE_LABEL[evaluation.state]}${overlay}${badge}\n` +
+    `${STATE_EMOJI[evaluation.state]} *${solutionName(record)}* · ${STATE_LABEL[evaluation.state]}${overlay}${badge}${maintenance}\n` +
     `${escTrunc(oneLine(evaluation.reason), 160)} · ${lastEvent}`;
   return section(text, button(ACTION.view, 'View', { s: s.id }));
 }
@@ -114,6 +117,8 @@ export interface StatusOptions {
   /** 0 is the whole page; later pages list only the connected solutions. */
   page?: number;
   sources?: readonly DataSource[];
+  /** Solutions of the page in a maintenance window now, with when it ends (an overlay). */
+  maintenance?: ReadonlyMap<string, number>;
 }
 
 export function pageCount(connected: number): number {
@@ -147,7 +152,8 @@ export function statusMessage(snapshot: StatusSnapshot, opts: StatusOptions = {}
         ? ` (${nf.format(start + 1)}–${nf.format(start + shown.length)} of ${nf.format(total)}, worst first)`
         : ` (${nf.format(total)}, worst first)`;
     blocks.push(section(`*Connected solutions*${range}`));
-    for (const j of shown) blocks.push(connectedRow(j, snapshot.now));
+    for (const j of shown)
+      blocks.push(connectedRow(j, snapshot.now, opts.maintenance?.get(j.record.solution.id)));
     if (rest > 0) {
       blocks.push(
         section(

@@ -1,6 +1,6 @@
 /** `/secsol status` (and the bare `/secsol`), plus the page buttons under it. */
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { StatusService } from '../../../services/status-service.js';
+import type { StatusService, StatusSnapshot } from '../../../services/status-service.js';
 import { ACTION, pageRef, parseValue } from '../../action-values.js';
 import { MAX_PAGE, STATUS_PAGE_SIZE, statusMessage } from '../../blocks/status-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
@@ -23,15 +23,22 @@ export async function statusCommand(ctx: CommandContext, budgetMs = STATUS_ACK_B
   const quick = await Promise.race([pending, late]);
   clearTimeout(timer);
   if (quick) {
-    await ackWith(ctx, statusMessage(quick, { page: 0 }));
+    await ackWith(ctx, statusMessage(quick, { page: 0, maintenance: await heldNow(ctx.deps, quick) }));
     return;
   }
   await ctx.ack({
     response_type: 'ephemeral',
     text: 'Reading every solution; the status follows in a moment.',
   });
-  const message = statusMessage(await pending, { page: 0 });
+  const snapshot = await pending;
+  const message = statusMessage(snapshot, { page: 0, maintenance: await heldNow(ctx.deps, snapshot) });
   await ctx.respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+}
+
+/** The page's solutions that a maintenance window holds now (the overlay); none without maintenance. */
+async function heldNow(deps: SlackDeps, snapshot: StatusSnapshot): Promise<Map<string, number> | undefined> {
+  const ids = snapshot.connected.map((j) => j.record.solution.id);
+  return deps.maintenance?.holdingMany(ids, snapshot.now);
 }
 
 /** Next / Back under the status list: the same message, another page, replacing the one clicked. */
@@ -50,7 +57,7 @@ export function registerStatusPage(app: App, deps: SlackDeps, status: StatusServ
     }
     const page = Math.min(Math.max(0, ref.p), MAX_PAGE);
     const snapshot = await status.snapshot({ offset: page * STATUS_PAGE_SIZE, limit: STATUS_PAGE_SIZE });
-    const message = statusMessage(snapshot, { page });
+    const message = statusMessage(snapshot, { page, maintenance: await heldNow(deps, snapshot) });
     await respond({ replace_original: true, text: message.text, blocks: message.blocks });
   });
 }
