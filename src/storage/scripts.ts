@@ -12,30 +12,18 @@
 import { z } from 'zod';
 import type { FlipKind } from '../domain/health.js';
 import type { HealthState } from '../domain/model.js';
-import { gateArgs, gateKeys, gateRefusal, type IngestGate } from './ingest-gate.js';
-import type { Keys } from './keys.js';
-import { defineLuaScripts, type LuaArg, runLua, STORAGE_LUA } from './lua-loader.js';
-import type { Connection } from './redis.js';
-import { type CodedScript, decodeResult, type GateRefusal, type ScriptOutcome } from './script-results.js';
+import { IngestScripts } from './ingest-scripts.js';
+import { decodeResult, type ScriptOutcome } from './script-results.js';
 
-export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
+export type { ScriptName } from './ingest-scripts.js';
 
 type Fields = Record<string, string>;
 
 const decisionReply = z.tuple([z.number(), z.string(), z.string()]);
-const rateReply = z.tuple([z.number(), z.number()]);
-const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.string());
 
 export type { IngestGate } from './ingest-gate.js';
 
-export class Scripts {
-  constructor(
-    private readonly redis: Connection,
-    private readonly keys: Keys,
-  ) {
-    defineLuaScripts(redis, STORAGE_LUA);
-  }
-
+export class Scripts extends IngestScripts {
   /** Creates a solution unless its id is taken; a connected one (with a deadline) enters the work list. */
   async createSolution(a: {
     id: string;
@@ -50,78 +38,6 @@ export class Scripts {
       [a.id, a.now, a.firstDeadline ?? '', ...Object.entries(a.fields).flat()],
     );
     return decodeResult('createSolution', reply);
-  }
-
-  /**
-   * A health report. With a gate (a report through the API) the token check and the rate limit run in the
-   * same script, before the write: one round trip per report.
-   */
-  async ingestHealth(a: {
-    id: string;
-    status: 'healthy' | 'unhealthy';
-    observedAt: number;
-    receivedAt: number;
-    message: string;
-    reportJson: string;
-    historyCap: number;
-    gate?: IngestGate;
-  }): Promise<ScriptOutcome<'ingestHealth'> | GateRefusal> {
-    const { keys } = this;
-    const reply = await this.run(
-      'ingestHealth',
-      [keys.solution(a.id), keys.healthHistory(a.id), keys.deadlines, ...gateKeys(keys, a.gate)],
-      [
-        a.id,
-        a.status,
-        a.observedAt,
-        a.receivedAt,
-        a.message,
-        a.reportJson,
-        a.historyCap,
-        ...gateArgs(a.gate),
-      ],
-    );
-    return gateRefusal(reply) ?? decodeResult('ingestHealth', reply);
-  }
-
-  /** The ids of the events newly stored, or why none could be. */
-  async ingestEvents(a: {
-    id: string;
-    receivedAt: number;
-    listCap: number;
-    idCap: number;
-    events: { id: string; json: string }[];
-    /** Continuous export is on: accepted events join the solution's export list in the same step. */
-    exportEnabled: boolean;
-    gate?: IngestGate;
-  }): Promise<{ alertChannel: string; accepted: string[] } | ScriptOutcome<'ingestEvents'> | GateRefusal> {
-    const { keys } = this;
-    const reply = await this.run(
-      'ingestEvents',
-      [
-        keys.solution(a.id),
-        keys.events(a.id),
-        keys.eventIds(a.id),
-        keys.deadlines,
-        keys.exportList(a.id),
-        keys.exportPending,
-        ...gateKeys(keys, a.gate),
-      ],
-      [
-        a.id,
-        a.receivedAt,
-        a.listCap,
-        a.idCap,
-        a.exportEnabled ? '1' : '0',
-        ...gateArgs(a.gate),
-        ...a.events.flatMap((e) => [e.id, e.json]),
-      ],
-    );
-    const refused = gateRefusal(reply);
-    if (refused) return refused;
-    if (!Array.isArray(reply)) return decodeResult('ingestEvents', reply);
-    const [, alertChannel, ...accepted] = eventsReply.parse(reply);
-    return { alertChannel, accepted };
   }
 
   async commitEvaluation(a: {
@@ -265,26 +181,6 @@ export class Scripts {
     return decodeResult('releaseLease', reply);
   }
 
-  /** Beats the ingestion heartbeat; returns since when reports could be received without a gap. */
-  /**
-   * A heartbeat: the web side's (by default) or a connector's (`clock` names its heartbeat and up-since
-   * keys), restarting the up-since instant after a gap or when `starting`.
-   */
-  async ingestBeat(a: {
-    now: number;
-    gapMs: number;
-    starting: boolean;
-    clock?: { heartbeat: string; upSince: string };
-  }): Promise<number> {
-    const { keys } = this;
-    const reply = await this.run(
-      'ingestBeat',
-      [a.clock?.heartbeat ?? keys.ingestHeartbeat, a.clock?.upSince ?? keys.ingestUpSince],
-      [a.now, a.gapMs, a.starting ? '1' : '0'],
-    );
-    return z.coerce.number().parse(reply);
-  }
-
   async claimReminder(a: {
     flipId: string;
     expectedScore: number;
@@ -322,24 +218,9 @@ export class Scripts {
     return decodeResult('retryFailed', reply);
   }
 
-  /** Counts one hit in a fixed window; returns the hits so far and the ms until the window ends. */
-  async rateHit(a: {
-    subject: string;
-    window: number;
-    windowMs: number;
-  }): Promise<{ count: number; pttlMs: number }> {
-    const reply = await this.run('rateHit', [this.keys.rate(a.subject, a.window)], [a.windowMs]);
-    const [count, pttlMs] = rateReply.parse(reply);
-    return { count, pttlMs };
-  }
-
   /** Puts one solution in the status read model from its record (storage/status-index.ts). */
   async indexSolution(a: { id: string }): Promise<ScriptOutcome<'indexSolution'>> {
     const reply = await this.run('indexSolution', [this.keys.statusIndex, this.keys.solution(a.id)], [a.id]);
     return decodeResult('indexSolution', reply);
-  }
-
-  private run(name: ScriptName, keys: string[], argv: LuaArg[]): Promise<unknown> {
-    return runLua(this.redis, STORAGE_LUA, name, keys, argv);
   }
 }

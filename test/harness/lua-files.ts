@@ -54,9 +54,12 @@ export function describeLuaFolder(opts: {
 
     it('are each exposed by the facade, and the facade runs no script without a file', () => {
       const names = parsed.map((s) => s.name).sort();
-      const methods = Object.getOwnPropertyNames(facade.prototype)
-        .filter((m) => m !== 'constructor' && m !== 'run')
-        .sort();
+      // The facade's own methods and its base classes' (a facade may be split over files).
+      const methods: string[] = [];
+      for (let p = facade.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        methods.push(...Object.getOwnPropertyNames(p).filter((m) => m !== 'constructor' && m !== 'run'));
+      }
+      methods.sort();
       expect(methods).toEqual(names);
       for (const name of Object.keys(results)) expect(names).toContain(name);
     });
