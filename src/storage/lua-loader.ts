@@ -40,6 +40,16 @@ export const STORAGE_LUA = luaFolder(new URL('./lua/', import.meta.url), 'secsol
 
 const loaded = new Map<string, ReadonlyMap<string, LuaScript>>();
 
+/**
+ * A line `--- @include "name"` stands for the file includes/<name>.lua of the same folder (BullMQ's
+ * convention): code two scripts share, such as the ingestion gate, is written once.
+ */
+export function withIncludes(lua: string, dir: URL): string {
+  return lua.replace(/^--- @include "([\w-]+)"$/gm, (_, name: string) =>
+    readFileSync(new URL(`includes/${name}.lua`, dir), 'utf8').trimEnd(),
+  );
+}
+
 /** Every script in a folder by name, read on first use and kept for the life of the process. */
 export function luaScripts(folder: LuaFolder): ReadonlyMap<string, LuaScript> {
   const cached = loaded.get(folder.dir.href);
@@ -50,7 +60,7 @@ export function luaScripts(folder: LuaFolder): ReadonlyMap<string, LuaScript> {
     if (!m) continue;
     scripts.set(m[1] as string, {
       numberOfKeys: Number(m[2]),
-      lua: readFileSync(new URL(file, folder.dir), 'utf8'),
+      lua: withIncludes(readFileSync(new URL(file, folder.dir), 'utf8'), folder.dir),
     });
   }
   loaded.set(folder.dir.href, scripts);

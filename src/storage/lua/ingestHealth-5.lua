@@ -29,28 +29,8 @@
     -4  another solution's token (gated only; the caller tells 401 from 403)
     {-5, pttl}  rate limited: the token used up its window (gated only)
 ]]
--- The gate (a report through the API): the token lookup, its constant-time comparison with the solution's
--- stored hash and the per-token rate limit, in the same round trip as the write. Without a gate (ARGV
--- hashArg == '') the caller already knows who it is (tests, the reporter).
-local function sameDigest(a, b)
-  if #a ~= #b then return false end
-  local diff = 0
-  for i = 1, #a do diff = bit.bor(diff, bit.bxor(string.byte(a, i), string.byte(b, i))) end
-  return diff == 0
-end
-local function gate(hash, windowMs, limit)
-  if hash == '' then return nil end
-  local owner = redis.call('GET', KEYS[4])
-  if not owner then return {-3} end
-  if owner ~= ARGV[1] then return {-4} end
-  local stored = redis.call('HGET', KEYS[1], 'tokenHash')
-  if not stored or not sameDigest(stored, hash) then return {-3} end
-  local n = redis.call('INCR', KEYS[5])
-  if n == 1 then redis.call('PEXPIRE', KEYS[5], windowMs) end
-  if n > tonumber(limit) then return {-5, redis.call('PTTL', KEYS[5])} end
-  return nil
-end
-local refused = gate(ARGV[8], ARGV[9], ARGV[10])
+--- @include "gate"
+local refused = gate(KEYS[1], KEYS[4], KEYS[5], ARGV[1], ARGV[8], ARGV[9], ARGV[10])
 if refused then return refused end
 local h = redis.call('HMGET', KEYS[1], 'lifecycle', 'lastHealthAt', 'lastObservedAt')
 if not h[1] then return -1 end
