@@ -64,9 +64,16 @@ describe('when Redis is full while a solution goes silent', () => {
     // A report cannot be stored: 503 with Retry-After, never a 500.
     const refused = await secsol.report(talker, 'healthy');
     expect(refused.status).toBe(503);
-    // The quiet solution's deadline passes while Redis is full (2 s cadence + 1 s grace).
+    // The quiet solution's deadline passes while Redis is full (2 s cadence + 1 s grace). Whatever secsol or
+    // BullMQ frees meanwhile (completed jobs, expired keys) is filled again, so Redis stays full throughout.
     const fullSince = Date.now();
-    await waitUntil(() => Date.now() - fullSince >= 4000, { timeoutMs: 10_000, intervalMs: 250 });
+    await waitUntil(
+      async () => {
+        filler.push(...(await fillRedis()));
+        return Date.now() - fullSince >= 4000;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     expect(fake.calls.filter((c) => topLevelPosts(ALERT_CHANNEL)(c) && solutionIdOf(c) === quiet.id)).toEqual(
       [],
     );
