@@ -52,6 +52,7 @@ const EMOJI: Record<string, string> = {
   ':eyes:': '👀',
   ':fire:': '🔥',
   ':tada:': '🎉',
+  ':construction:': '🚧',
 };
 
 const ESC = String.fromCharCode(27);
