@@ -4,22 +4,14 @@
  * of occurrence ends (releases, claimed like escalations: schedule-repository.ts), and per occurrence the
  * set of solutions whose alerts it held.
  */
+
 import { z } from 'zod';
 import type { MaintenanceWindow } from '../domain/maintenance.js';
 import type { StorageContext } from './context.js';
+import { optNum, optText } from './hash-fields.js';
 
 /** Windows that ended longer ago than this are forgotten (availability looks back 30 days). */
 export const MAINTENANCE_KEEP_MS = 31 * 86_400_000;
-
-const optNum = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
-  .pipe(z.number().finite().optional());
-const optText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 const windowHash = z.object({
   id: z.string().min(1),

@@ -3,6 +3,7 @@
  * Hashes read back from Redis are validated like any other outside input: a corrupt record is
  * reported as such, never half-used.
  */
+
 import { z } from 'zod';
 import {
   FAMILIES,
@@ -11,17 +12,9 @@ import {
   type HealthState,
   type Solution,
 } from '../domain/model.js';
+import { optNum, optText } from './hash-fields.js';
 
 const num = z.coerce.number().finite();
-const optNum = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
-  .pipe(z.number().finite().optional());
-const optText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 export const solutionHashSchema = z.object({
   id: z.string().min(1),
