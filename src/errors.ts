@@ -39,7 +39,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { issues?: Issue[]; retryAfterSec?: number } = {},
+    readonly extra: { issues?: Issue[]; retryAfterSec?: number; existingId?: string } = {},
   ) {
     super(message);
     this.name = 'AppError';

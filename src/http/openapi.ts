@@ -30,12 +30,20 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'A solution asks to be connected; an approval request is posted to Slack',
     auth: 'enrollment',
     body: enrollBody,
-    responses: { 202: '`{ enrollmentId, status: "pending" }`', ...ERRORS },
+    responses: {
+      202: '`{ enrollmentId, status: "pending" }`',
+      409: 'A solution with this name exists: `{ error, message, existingId }`',
+      ...ERRORS,
+    },
   },
   'GET /api/v1/enroll/:enrollmentId': {
     summary: 'The decision on an enrollment; the token is returned once, on the first read after approval',
     auth: 'enrollment',
-    responses: { 200: '`{ status, solutionId?, token? }`', 404: 'No such enrollment', ...ERRORS },
+    responses: {
+      200: '`{ status: "pending" | "approved" | "denied" | "cancelled", solutionId?, token? }`',
+      404: 'No such enrollment',
+      ...ERRORS,
+    },
   },
   'POST /api/v1/enroll/:enrollmentId/approve': {
     summary: 'Approve an enrollment (the same decision as the Slack button)',
@@ -87,7 +95,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Create a connected solution; its token is returned once',
     auth: 'admin',
     body: createSolutionBody,
-    responses: { 201: '`{ id, token }`', 409: 'A solution with this id exists', ...ERRORS },
+    responses: {
+      201: '`{ id, token }`',
+      409: 'A solution with this name exists: `{ error, message, existingId }`',
+      ...ERRORS,
+    },
   },
   'GET /api/v1/solutions/:id': {
     summary:

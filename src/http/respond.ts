@@ -19,12 +19,13 @@ export function sendJson(
   res.end(payload);
 }
 
-/** The one error shape: `{ error, message, issues? }`. Details of 5xx stay in the log. */
+/** The one error shape: `{ error, message, issues?, existingId? }`. Details of 5xx stay in the log. */
 export function sendError(res: ServerResponse, err: AppError, extraHeaders: Record<string, string> = {}) {
   const headers: Record<string, string> = { ...extraHeaders };
   if (err.extra.retryAfterSec !== undefined) headers['retry-after'] = String(err.extra.retryAfterSec);
   const body: Record<string, unknown> = { error: err.code, message: err.message };
   if (err.extra.issues) body.issues = err.extra.issues;
+  if (err.extra.existingId !== undefined) body.existingId = err.extra.existingId;
   sendJson(res, err.status, body, headers);
 }
 

@@ -26,6 +26,17 @@ export type { Enrollment } from '../storage/enrollment-repository.js';
 export type { ConfigPatch } from '../storage/solution-repository.js';
 export { type NewSolution, SOLUTION_ID_PATTERN, slugify } from './new-solution.js';
 
+/** Names are unique (case and spacing aside): a second solution with a taken name is refused. */
+export class NameTakenError extends Error {
+  constructor(
+    readonly requestedName: string,
+    readonly existingId: string,
+  ) {
+    super(`a solution named "${requestedName}" already exists (id ${existingId})`);
+    this.name = 'NameTakenError';
+  }
+}
+
 export type ConnectResult =
   | { outcome: 'connected'; enrollmentId: string }
   | { outcome: 'missing' }
@@ -47,11 +58,16 @@ export class SolutionService {
   ): Promise<Solution> {
     const now = this.deps.now();
     const base = slugify(input.name);
+    // The slug first; an id in use or used before (ids are never reused) gets a random suffix.
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
       const solution = newSolution(input, { id, lifecycle, source, now });
       const deadline = lifecycle === 'connected' ? this.firstDeadline(now) : null;
-      if (await this.deps.solutions.create(solution, now, deadline)) return solution;
+      const outcome = await this.deps.solutions.create(solution, now, deadline);
+      if (outcome === 'created') return solution;
+      if (outcome === 'name-taken') {
+        throw new NameTakenError(input.name, (await this.deps.solutions.holderOf(input.name)) ?? '');
+      }
     }
     throw new Error('could not find a free solution id');
   }
@@ -68,18 +84,20 @@ export class SolutionService {
   /** Self-enrollment: the solution arrives as discovered and an approval request is posted. */
   async enroll(input: NewSolution, requestedBy: string): Promise<Enrollment> {
     const solution = await this.createUnique(input, 'discovered', 'push');
-    return this.requestConnection(solution.id, requestedBy);
+    return this.requestConnection(solution.id, requestedBy, solution.name);
   }
 
   /** A request to connect a discovered solution, posted to the approval channel with Approve / Deny. */
-  async requestConnection(solutionId: string, requestedBy: string): Promise<Enrollment> {
+  async requestConnection(solutionId: string, requestedBy: string, name?: string): Promise<Enrollment> {
     const now = this.deps.now();
+    const solutionName = name ?? (await this.deps.solutions.get(solutionId))?.solution.name;
     const enrollment: Enrollment = {
       id: `enr-${randomUUID()}`,
       solutionId,
       status: 'pending',
       createdAt: now,
       requestedBy,
+      ...(solutionName !== undefined ? { solutionName } : {}),
     };
     await this.deps.enrollments.create(enrollment);
     // The request message is an outbox item of its own (the enrollment's hash carries its delivery).
@@ -142,6 +160,11 @@ export class SolutionService {
     return result;
   }
 
+  /** The id of the solution holding a name (names are unique, case and spacing aside). */
+  holderOf(name: string): Promise<string | null> {
+    return this.deps.solutions.holderOf(name);
+  }
+
   async enrollment(enrollmentId: string): Promise<Enrollment | null> {
     return this.deps.enrollments.get(enrollmentId);
   }
@@ -161,7 +184,7 @@ export class SolutionService {
     patch: ConfigPatch,
     expectedVersion: number,
     change: { actor: string; action: string; detail: string },
-  ): Promise<'ok' | 'missing' | 'stale'> {
+  ): Promise<'ok' | 'missing' | 'stale' | 'name-taken'> {
     const result = await this.deps.solutions.updateConfig(
       solutionId,
       patch,
@@ -266,7 +289,13 @@ export class SolutionService {
     return this.deps.audit.record({ at: this.deps.now(), ...entry });
   }
 
+  /**
+   * Deletes a solution and cancels its connection requests still waiting: their buttons then say so, and
+   * a poll answers 'cancelled'. The id is never given to another solution, so nothing that carries it (a
+   * button, a flip, an outbox item, a request) can act on a later solution of the same name.
+   */
   async delete(solutionId: string, actor: string): Promise<boolean> {
+    const pending = await this.deps.enrollments.pendingFor(solutionId);
     const deleted = await this.deps.solutions.delete(solutionId);
     await this.audit({
       actor,
@@ -274,6 +303,21 @@ export class SolutionService {
       solutionId,
       outcome: deleted ? 'applied' : 'refused: not found',
     });
+    for (const enrollment of pending) {
+      if (!(await this.deps.enrollments.cancel(enrollment.id, actor, this.deps.now()))) continue;
+      await this.audit({
+        actor,
+        action: 'connection.cancel',
+        solutionId,
+        outcome: 'applied',
+        detail: enrollment.id,
+      });
+      await this.deps.outbox.addEdit('approval-edit', enrollment.id, {
+        id: `edit-${randomUUID()}`,
+        channel: enrollment.requestChannel ?? this.deps.approvalChannel,
+        fields: { enrollmentId: enrollment.id },
+      });
+    }
     return deleted;
   }
 }

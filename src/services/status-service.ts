@@ -69,12 +69,6 @@ export interface SolutionHistory {
   now: number;
 }
 
-/** A solution as people name it: its id, or its exact name ignoring case. */
-export function matchesRef(record: SolutionRecord, ref: string): boolean {
-  const wanted = ref.trim().toLowerCase();
-  return record.solution.id === wanted || record.solution.name.trim().toLowerCase() === wanted;
-}
-
 export class StatusService {
   private readonly pages: StatusPages;
 
@@ -164,7 +158,10 @@ export class StatusService {
     return { ...view.counts, discovered: view.discovered, dismissed };
   }
 
-  /** By id first (one read); by name only when that fails (a full scan, still one pipelined pass). */
+  /**
+   * By id first, then by name through the name index (names are unique, case and spacing aside): two
+   * reads at most, however many solutions there are.
+   */
   async find(ref: string): Promise<SolutionRecord | null> {
     const trimmed = ref.trim();
     if (trimmed === '' || trimmed.length > 300) return null;
@@ -173,8 +170,8 @@ export class StatusService {
       const byId = await this.deps.solutions.get(lower).catch(() => null);
       if (byId && byId.solution.lifecycle !== 'dismissed') return byId;
     }
-    const matches = (await this.active()).filter((r) => matchesRef(r, trimmed));
-    return matches.length === 1 ? (matches[0] ?? null) : null;
+    const byName = await this.deps.solutions.findByName(trimmed).catch(() => null);
+    return byName && byName.solution.lifecycle !== 'dismissed' ? byName : null;
   }
 
   judge(

@@ -5,7 +5,8 @@ import type { StorageContext } from './context.js';
 export const enrollmentSchema = z.object({
   id: z.string(),
   solutionId: z.string(),
-  status: z.enum(['pending', 'approved', 'denied']),
+  /** 'cancelled': its solution was deleted before anyone decided. */
+  status: z.enum(['pending', 'approved', 'denied', 'cancelled']),
   createdAt: z.coerce.number(),
   /** Who asked: 'enrollment-api' or 'slack:<user>'. */
   requestedBy: z.string(),
@@ -13,6 +14,8 @@ export const enrollmentSchema = z.object({
   decidedAt: z.coerce.number().optional(),
   /** Set once the ingestion token has been handed out (it is shown once, never stored). */
   tokenIssued: z.literal('1').optional(),
+  /** The solution's name when the request was made (shown if the request is cancelled by a delete). */
+  solutionName: z.string().optional(),
   /** Where the approval request was posted, to update it in place. */
   requestChannel: z.string().optional(),
   requestTs: z.string().optional(),
@@ -22,7 +25,7 @@ export type Enrollment = z.infer<typeof enrollmentSchema>;
 export interface Decision {
   applied: boolean;
   /** 'stale': the solution changed since the clicked button was built (only with an expected version). */
-  status: 'approved' | 'denied' | 'pending' | 'missing' | 'stale';
+  status: 'approved' | 'denied' | 'cancelled' | 'pending' | 'missing' | 'stale';
   decidedBy: string;
 }
 
@@ -75,6 +78,11 @@ export class EnrollmentRepository {
       firstDeadline,
       expectedVersion,
     });
+  }
+
+  /** Cancels a request still pending; true when this call cancelled it. */
+  async cancel(id: string, actor: string, now: number): Promise<boolean> {
+    return (await this.ctx.scripts.cancelEnrollment({ enrollmentId: id, actor, at: now })) === 'cancelled';
   }
 
   /** Marks the token as handed out; true only for the first caller. */

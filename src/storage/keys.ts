@@ -14,6 +14,15 @@ export function buildKeys(prefix: string) {
     bullPrefix: `${p}:q`,
     /** SET of every solution id (connected, discovered and dismissed). */
     solutions: `${p}:solutions`,
+    /**
+     * SET of every solution id ever created, deleted ones included: an id names one incarnation of a
+     * solution and is never handed out again (flips, outbox items, jobs, buttons and enrollments carry it).
+     */
+    usedIds: `${p}:used-ids`,
+    /** HASH: a solution name's key (storage/solution-names.ts) -> the id of the solution holding it. */
+    names: `${p}:names`,
+    /** STRING: set once every solution that predates the used-id set and the name index is in them. */
+    identitiesBuilt: `${p}:identities:built`,
     /** HASH: a solution's configuration and its health facts. */
     solution: (id: string) => `${p}:sol:${id}`,
     /** STRING: sha256(token) -> solution id. */

@@ -4,18 +4,27 @@
  * Each script's header documents the same codes; test/storage/scripts.test.ts checks they agree.
  */
 export const SCRIPT_RESULTS = {
-  createSolution: { 1: 'created', 0: 'exists' },
+  createSolution: { 1: 'created', 0: 'id-taken', [-1]: 'name-taken' },
   /** Gated (through the API), also -3, -4 and {-5, pttl}: see GATE_RESULTS. */
   ingestHealth: { 1: 'applied', 0: 'history-only', [-1]: 'missing', [-2]: 'not-connected' },
   /** Besides these, the script answers {0, alertChannel, accepted event ids...}, and GATE_RESULTS. */
   ingestEvents: { [-1]: 'missing', [-2]: 'not-connected' },
   commitEvaluation: { gone: 'gone', stale: 'stale', same: 'same', flip: 'flip' },
   /** The status in the script's {applied, status, decidedBy} answer. */
-  decideEnrollment: { approved: 'approved', denied: 'denied', missing: 'missing', stale: 'stale' },
+  decideEnrollment: {
+    approved: 'approved',
+    denied: 'denied',
+    cancelled: 'cancelled',
+    missing: 'missing',
+    stale: 'stale',
+  },
   setToken: { 1: 'set', 0: 'exists', [-1]: 'missing', [-2]: 'changed' },
   hsetIfExists: { 1: 'set', 0: 'missing' },
   setFacts: { 1: 'set', [-1]: 'missing' },
-  updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing' },
+  updateConfig: { 1: 'ok', 0: 'stale', [-1]: 'missing', [-2]: 'name-taken' },
+  releaseName: { 1: 'released', 0: 'held' },
+  cancelEnrollment: { 1: 'cancelled', 0: 'not-pending' },
+  adoptIdentity: { 1: 'indexed', 0: 'name-shared', [-1]: 'missing' },
   releaseLease: { 1: 'released', 0: 'not-held' },
   claimReminder: { 1: 'claimed', 0: 'lost' },
   claimDue: { 1: 'claimed', 0: 'lost' },

@@ -24,18 +24,31 @@ const decisionReply = z.tuple([z.number(), z.string(), z.string()]);
 export type { IngestGate } from './ingest-gate.js';
 
 export class Scripts extends IngestScripts {
-  /** Creates a solution unless its id is taken; a connected one (with a deadline) enters the work list. */
+  /**
+   * Creates a solution unless its id was ever used or its name is taken; a connected one (with a deadline)
+   * enters the work list.
+   */
   async createSolution(a: {
     id: string;
     now: number;
     firstDeadline: number | null;
+    nameKey: string;
     fields: Fields;
   }): Promise<ScriptOutcome<'createSolution'>> {
     const { keys } = this;
     const reply = await this.run(
       'createSolution',
-      [keys.solution(a.id), keys.solutions, keys.deadlines, keys.statusIndex],
-      [a.id, a.now, a.firstDeadline ?? '', ...Object.entries(a.fields).flat()],
+      [
+        keys.solution(a.id),
+        keys.solutions,
+        keys.deadlines,
+        keys.statusIndex,
+        keys.usedIds,
+        keys.names,
+        keys.solutionAudit(a.id),
+        keys.solutionFlips(a.id),
+      ],
+      [a.id, a.now, a.firstDeadline ?? '', a.nameKey, ...Object.entries(a.fields).flat()],
     );
     return decodeResult('createSolution', reply);
   }
@@ -115,6 +128,16 @@ export class Scripts extends IngestScripts {
     return { applied: applied === 1, status: decodeResult('decideEnrollment', status), decidedBy };
   }
 
+  /** Cancels an enrollment still pending (its solution was deleted). */
+  async cancelEnrollment(a: {
+    enrollmentId: string;
+    actor: string;
+    at: number;
+  }): Promise<ScriptOutcome<'cancelEnrollment'>> {
+    const reply = await this.run('cancelEnrollment', [this.keys.enrollment(a.enrollmentId)], [a.actor, a.at]);
+    return decodeResult('cancelEnrollment', reply);
+  }
+
   /** Sets the token hash, revoking the previous token; `onlyIfNone` makes it issue-once. */
   async setToken(a: {
     id: string;
@@ -157,19 +180,43 @@ export class Scripts extends IngestScripts {
     );
   }
 
+  /** A configuration change at the expected version; a new name (`nameKey`) must be free. */
   async updateConfig(a: {
     id: string;
     expectedVersion: number | null;
     now: number;
+    nameKey: string | null;
     fields: Fields;
   }): Promise<ScriptOutcome<'updateConfig'>> {
     const { keys } = this;
     const reply = await this.run(
       'updateConfig',
-      [keys.solution(a.id), keys.deadlines],
-      [a.id, a.expectedVersion ?? '', a.now, ...Object.entries(a.fields).flat()],
+      [keys.solution(a.id), keys.deadlines, keys.names],
+      [a.id, a.expectedVersion ?? '', a.now, a.nameKey ?? '', ...Object.entries(a.fields).flat()],
     );
     return decodeResult('updateConfig', reply);
+  }
+
+  /** Frees a name whose index entry names a solution that no longer holds it. */
+  async releaseName(a: { nameKey: string; holderId: string }): Promise<ScriptOutcome<'releaseName'>> {
+    const { keys } = this;
+    const reply = await this.run(
+      'releaseName',
+      [keys.names, keys.solution(a.holderId)],
+      [a.nameKey, a.holderId],
+    );
+    return decodeResult('releaseName', reply);
+  }
+
+  /** Records a solution that predates the used-id set and the name index in them. */
+  async adoptIdentity(a: { id: string; nameKey: string }): Promise<ScriptOutcome<'adoptIdentity'>> {
+    const { keys } = this;
+    const reply = await this.run(
+      'adoptIdentity',
+      [keys.solution(a.id), keys.usedIds, keys.names],
+      [a.id, a.nameKey],
+    );
+    return decodeResult('adoptIdentity', reply);
   }
 
   async releaseLease(a: {

@@ -1,6 +1,7 @@
 /** Solutions: configuration, lifecycle, tokens, and the incident fields (the rules are domain/incident.ts). */
 import type { IncidentPatch } from '../domain/incident.js';
 import type { Solution } from '../domain/model.js';
+import { solutionNameKey } from '../domain/solution-name.js';
 import type { StorageContext } from './context.js';
 import {
   parseSolutionHash,
@@ -23,18 +24,88 @@ export type ConfigPatch = {
     | 'linkedResources']?: Solution[K] | null;
 };
 
+export type CreateOutcome = 'created' | 'id-taken' | 'name-taken';
+
 export class SolutionRepository {
+  private identities: Promise<void> | undefined;
+
   constructor(private readonly ctx: StorageContext) {}
 
-  /** Creates a solution; false when the id is taken. A connected solution enters the evaluator's list. */
-  async create(solution: Solution, now: number, firstDeadline: number | null): Promise<boolean> {
-    const created = await this.ctx.scripts.createSolution({
-      id: solution.id,
-      now,
-      firstDeadline,
-      fields: solutionFields(solution),
+  /**
+   * Creates a solution. 'id-taken': the id is in use or was used by a deleted solution (ids are never
+   * reused); 'name-taken': another solution holds the name (`holderOf` says which). A connected solution
+   * enters the evaluator's list.
+   */
+  async create(solution: Solution, now: number, firstDeadline: number | null): Promise<CreateOutcome> {
+    await this.ensureIdentities();
+    const nameKey = solutionNameKey(solution.name);
+    const fields = solutionFields(solution);
+    for (;;) {
+      const outcome = await this.ctx.scripts.createSolution({
+        id: solution.id,
+        now,
+        firstDeadline,
+        nameKey,
+        fields,
+      });
+      if (outcome !== 'name-taken' || !(await this.releaseStaleName(nameKey))) return outcome;
+    }
+  }
+
+  /** The id of the solution holding this name, if any. */
+  async holderOf(name: string): Promise<string | null> {
+    await this.ensureIdentities();
+    return this.ctx.redis.hget(this.ctx.keys.names, solutionNameKey(name));
+  }
+
+  /** The solution holding this name (case and spacing do not matter). */
+  async findByName(name: string): Promise<SolutionRecord | null> {
+    const id = await this.holderOf(name);
+    return id === null ? null : this.get(id);
+  }
+
+  /**
+   * True when the name's index entry named a solution that no longer holds it (deleted, or renamed, with
+   * the process stopped before the entry was freed) and is now free.
+   */
+  private async releaseStaleName(nameKey: string): Promise<boolean> {
+    const holderId = await this.ctx.redis.hget(this.ctx.keys.names, nameKey);
+    if (holderId === null) return true;
+    return (await this.ctx.scripts.releaseName({ nameKey, holderId })) === 'released';
+  }
+
+  /**
+   * Once per process: a deployment whose solutions predate the used-id set and the name index gets them
+   * recorded (each by a script), then a marker says it is done.
+   */
+  ensureIdentities(): Promise<void> {
+    this.identities ??= this.adoptIdentities().catch((err) => {
+      this.identities = undefined;
+      throw err;
     });
-    return created === 'created';
+    return this.identities;
+  }
+
+  private async adoptIdentities(): Promise<void> {
+    const { redis, keys, scripts } = this.ctx;
+    if ((await redis.exists(keys.identitiesBuilt)) === 1) return;
+    let cursor = '0';
+    do {
+      const [next, ids] = await redis.sscan(keys.solutions, cursor, 'COUNT', 500);
+      cursor = next;
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hget(keys.solution(id), 'name');
+      const names = (await pipeline.exec()) ?? [];
+      await Promise.all(
+        ids.map((id, i) => {
+          const name = names[i]?.[1];
+          return typeof name === 'string'
+            ? scripts.adoptIdentity({ id, nameKey: solutionNameKey(name) })
+            : null;
+        }),
+      );
+    } while (cursor !== '0');
+    await redis.set(keys.identitiesBuilt, '1');
   }
 
   async exists(id: string): Promise<boolean> {
@@ -119,19 +190,29 @@ export class SolutionRepository {
     patch: ConfigPatch,
     expectedVersion: number | null,
     now: number,
-  ): Promise<'ok' | 'missing' | 'stale'> {
+  ): Promise<'ok' | 'missing' | 'stale' | 'name-taken'> {
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined) continue;
       fields[k] = Array.isArray(v) ? JSON.stringify(v) : v === null ? '' : String(v);
     }
-    return this.ctx.scripts.updateConfig({ id, expectedVersion, now, fields });
+    const nameKey = typeof patch.name === 'string' ? solutionNameKey(patch.name) : null;
+    if (nameKey !== null) await this.ensureIdentities();
+    for (;;) {
+      const outcome = await this.ctx.scripts.updateConfig({ id, expectedVersion, now, nameKey, fields });
+      if (outcome !== 'name-taken' || nameKey === null || !(await this.releaseStaleName(nameKey))) {
+        return outcome;
+      }
+    }
   }
 
-  /** Deletes a solution, its token, history and pending work. Audit records are kept. */
+  /**
+   * Deletes a solution, its token, history and pending work, and frees its name. Audit records are kept,
+   * and its id stays used: it is never given to another solution.
+   */
   async delete(id: string): Promise<boolean> {
-    const { redis, keys } = this.ctx;
-    const tokenHash = await redis.hget(keys.solution(id), 'tokenHash');
+    const { redis, keys, scripts } = this.ctx;
+    const [tokenHash, nameKey] = await redis.hmget(keys.solution(id), 'tokenHash', 'nameKey');
     const tx = redis
       .multi()
       .del(keys.solution(id))
@@ -142,6 +223,8 @@ export class SolutionRepository {
       .del(keys.healthHistory(id), keys.events(id), keys.eventIds(id), keys.solutionEnrollments(id));
     if (tokenHash) tx.del(keys.token(tokenHash));
     const result = await tx.exec();
+    // A crash before this line leaves the entry behind; the next solution wanting the name frees it.
+    if (nameKey) await scripts.releaseName({ nameKey, holderId: id });
     return (result?.[0]?.[1] as number) === 1;
   }
 

@@ -56,7 +56,13 @@ describe('the hash tag', () => {
     // Without the braces the whole name is hashed: another slot (checked, or the test would prove nothing).
     expect(await slotOf(escaped)).not.toBe(await slotOf(ctx.keys.deadlines));
     const create = (scripts: Scripts) =>
-      scripts.createSolution({ id: 'sol-1', now: 1, firstDeadline: 1, fields: { name: 'n' } });
+      scripts.createSolution({
+        id: 'sol-1',
+        nameKey: 'name-sol-1',
+        now: 1,
+        firstDeadline: 1,
+        fields: { name: 'n' },
+      });
 
     const leaky = new Scripts(redis, { ...ctx.keys, deadlines: escaped });
     await expect(create(leaky)).rejects.toThrow(/CROSSSLOT/);

@@ -115,17 +115,22 @@ describe('syncSnapshot', () => {
     expect(await byName('MyVA')).toHaveLength(0);
   });
 
-  it('gives two resources with one name two stable ids', async () => {
+  it('gives two resources with one name two stable ids, and tells their names apart', async () => {
     const lists = examples();
     lists.securitySolutions.push(...exampleItems('GetSecuritySolutionsResourceGroupLocation_example.json'));
     await sync(lists);
     await sync(lists);
-    const both = await byName('MyVA');
+    const both = (await solutions.list()).filter((r) => r.solution.name.startsWith('MyVA'));
     expect(both.map((r) => r.solution.id).sort()).toEqual([
       'myva',
       expect.stringMatching(/^myva-[0-9a-f]{8}$/),
     ]);
     expect(new Set(both.map((r) => r.solution.azureId)).size).toBe(2);
+    // Names are unique: the second is named with its resource group and resource name.
+    expect(both.map((r) => r.solution.name).sort()).toEqual([
+      'MyVA',
+      expect.stringMatching(/^MyVA \(.+\/.+\)$/),
+    ]);
   });
 
   it('moves a CEF source’s last event forward only', async () => {

@@ -62,10 +62,10 @@ describe('creating a solution', () => {
     expect(JSON.stringify(got.body)).not.toContain(created.token);
     expect(got.body.tokenHash).toBeUndefined();
 
-    // The same name again gets its own id.
-    const twin = await create(secsol, { name: 'Azure WAF', vendor: 'Microsoft' });
-    expect(twin.id).not.toBe(created.id);
-    expect(twin.id).toMatch(/^azure-waf-/);
+    // The same name again is refused, naming the solution that has it (names are unique).
+    const twin = await secsol.admin('POST', '/api/v1/solutions', { name: 'azure  waf', vendor: 'Microsoft' });
+    expect(twin.status).toBe(409);
+    expect(twin.body).toMatchObject({ error: 'secsol_conflict', existingId: created.id });
   });
 
   it.for([

@@ -156,8 +156,8 @@ describe('when the body does not follow the schema', () => {
     ['no body fields at all', {}, 'status'],
   ] as const)(
     'refuses %s with 400, the field path, and no echo of the input',
-    async ([, body, path], { app, secsol }) => {
-      const s = await createSolution(secsol, `Schema ${path}`);
+    async ([label, body, path], { app, secsol }) => {
+      const s = await createSolution(secsol, `Schema ${label}`);
       const before = await snapshot(app, s.id);
       const res = await secsol.postHealth(s, body);
       expect(res.status).toBe(400);

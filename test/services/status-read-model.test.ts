@@ -47,6 +47,7 @@ afterEach(() => cleanupPrefix(redis, prefix));
 async function connected(id: string, deadline = T0 + 2 * HOUR) {
   await ctx.scripts.createSolution({
     id,
+    nameKey: id,
     now: T0,
     firstDeadline: deadline,
     fields: {

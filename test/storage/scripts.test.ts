@@ -27,22 +27,105 @@ afterEach(() => cleanupPrefix(redis, prefix));
 const connected = { lifecycle: 'connected', name: 'Sol', version: '1' };
 
 async function createConnected(id: string) {
-  await ctx.scripts.createSolution({ id, now: 1_000, firstDeadline: 5_000, fields: connected });
+  await ctx.scripts.createSolution({ id, nameKey: id, now: 1_000, firstDeadline: 5_000, fields: connected });
 }
 
 describe('createSolution', () => {
   it('creates a solution once, and puts it in the work list only with a deadline', async () => {
     const { scripts, keys } = ctx;
-    expect(await scripts.createSolution({ id: 'a', now: 1, firstDeadline: 9, fields: connected })).toBe(
-      'created',
-    );
-    expect(await scripts.createSolution({ id: 'a', now: 2, firstDeadline: 9, fields: {} })).toBe('exists');
     expect(
-      await scripts.createSolution({ id: 'b', now: 1, firstDeadline: null, fields: { name: 'B' } }),
+      await scripts.createSolution({
+        id: 'a',
+        nameKey: 'name-a',
+        now: 1,
+        firstDeadline: 9,
+        fields: connected,
+      }),
+    ).toBe('created');
+    expect(
+      await scripts.createSolution({ id: 'a', nameKey: 'name-a', now: 2, firstDeadline: 9, fields: {} }),
+    ).toBe('id-taken');
+    expect(
+      await scripts.createSolution({
+        id: 'b',
+        nameKey: 'name-b',
+        now: 1,
+        firstDeadline: null,
+        fields: { name: 'B' },
+      }),
     ).toBe('created');
     expect(await redis.hget(keys.solution('a'), 'state')).toBe('not_reported');
     expect(await redis.smembers(keys.solutions)).toEqual(expect.arrayContaining(['a', 'b']));
     expect(await redis.zrange(keys.deadlines, '0', '-1')).toEqual(['a']);
+  });
+
+  it('never hands out an id twice, and refuses a name another solution holds', async () => {
+    const { scripts, keys } = ctx;
+    const create = (id: string, nameKey: string) =>
+      scripts.createSolution({ id, nameKey, now: 1, firstDeadline: null, fields: { name: nameKey } });
+    expect(await create('a', 'qualys')).toBe('created');
+    expect(await create('b', 'qualys')).toBe('name-taken');
+    expect(await redis.exists(keys.solution('b'))).toBe(0);
+    expect(await redis.hget(keys.names, 'qualys')).toBe('a');
+    // Deleted: the name is free once released, the id stays used.
+    await redis.del(keys.solution('a'));
+    expect(await scripts.releaseName({ nameKey: 'qualys', holderId: 'a' })).toBe('released');
+    expect(await create('a', 'qualys')).toBe('id-taken');
+    expect(await create('c', 'qualys')).toBe('created');
+    // An id used before the used-id set existed still has its audit trail or flips.
+    await redis.xadd(keys.solutionAudit('old'), '*', 'entry', '{}');
+    await redis.lpush(keys.solutionFlips('older'), 'flip-older-1');
+    expect(await create('old', 'o')).toBe('id-taken');
+    expect(await create('older', 'p')).toBe('id-taken');
+  });
+});
+
+describe('releaseName and adoptIdentity', () => {
+  it('frees only an entry whose solution no longer holds the name', async () => {
+    const { scripts, keys } = ctx;
+    await scripts.createSolution({ id: 'a', nameKey: 'n', now: 1, firstDeadline: null, fields: {} });
+    expect(await scripts.releaseName({ nameKey: 'n', holderId: 'a' })).toBe('held');
+    expect(await scripts.releaseName({ nameKey: 'n', holderId: 'z' })).toBe('held');
+    await redis.hset(keys.solution('a'), 'nameKey', 'renamed');
+    expect(await scripts.releaseName({ nameKey: 'n', holderId: 'a' })).toBe('released');
+    expect(await redis.hexists(keys.names, 'n')).toBe(0);
+  });
+
+  it('records a solution that predates the index, unless another one holds its name', async () => {
+    const { scripts, keys } = ctx;
+    await redis.hset(keys.solution('x'), 'name', 'Twin');
+    await redis.hset(keys.solution('y'), 'name', 'twin');
+    expect(await scripts.adoptIdentity({ id: 'x', nameKey: 'twin' })).toBe('indexed');
+    expect(await scripts.adoptIdentity({ id: 'x', nameKey: 'twin' })).toBe('indexed');
+    expect(await scripts.adoptIdentity({ id: 'y', nameKey: 'twin' })).toBe('name-shared');
+    expect(await scripts.adoptIdentity({ id: 'z', nameKey: 'z' })).toBe('missing');
+    expect(await redis.hget(keys.names, 'twin')).toBe('x');
+    expect((await redis.smembers(keys.usedIds)).sort()).toEqual(['x', 'y']);
+  });
+});
+
+describe('cancelEnrollment', () => {
+  it('cancels a pending request once and leaves a decided one alone', async () => {
+    const { scripts, keys } = ctx;
+    expect(await scripts.cancelEnrollment({ enrollmentId: 'e', actor: 'admin-api', at: 5 })).toBe(
+      'not-pending',
+    );
+    await redis.hset(keys.enrollment('e'), 'status', 'pending');
+    await redis.hset(keys.enrollment('f'), 'status', 'approved');
+    expect(await scripts.cancelEnrollment({ enrollmentId: 'e', actor: 'admin-api', at: 5 })).toBe(
+      'cancelled',
+    );
+    expect(await scripts.cancelEnrollment({ enrollmentId: 'e', actor: 'admin-api', at: 6 })).toBe(
+      'not-pending',
+    );
+    expect(await scripts.cancelEnrollment({ enrollmentId: 'f', actor: 'admin-api', at: 5 })).toBe(
+      'not-pending',
+    );
+    expect(await redis.hgetall(keys.enrollment('e'))).toMatchObject({
+      status: 'cancelled',
+      decidedBy: 'admin-api',
+      decidedAt: '5',
+    });
   });
 });
 
@@ -61,6 +144,7 @@ describe('ingestHealth', () => {
     expect(await ctx.scripts.ingestHealth(report(1))).toBe('missing');
     await ctx.scripts.createSolution({
       id: 'a',
+      nameKey: 'name-a',
       now: 1,
       firstDeadline: null,
       fields: { lifecycle: 'pending' },
@@ -136,6 +220,7 @@ describe('ingestEvents', () => {
     expect(await ingest('e1')).toBe('missing');
     await ctx.scripts.createSolution({
       id: 'a',
+      nameKey: 'name-a',
       now: 1,
       firstDeadline: null,
       fields: { lifecycle: 'dismissed' },
@@ -225,7 +310,13 @@ describe('decideEnrollment', () => {
 
   it('refuses a stale version, applies once, and tells later clicks who decided', async () => {
     await redis.hset(ctx.keys.enrollment('enr-1'), { status: 'pending', solutionId: 'a' });
-    await ctx.scripts.createSolution({ id: 'a', now: 1, firstDeadline: null, fields: { version: '3' } });
+    await ctx.scripts.createSolution({
+      id: 'a',
+      nameKey: 'name-a',
+      now: 1,
+      firstDeadline: null,
+      fields: { version: '3' },
+    });
     expect(await decide('approved', 'U1', 2)).toEqual({ applied: false, status: 'stale', decidedBy: '' });
     expect(await decide('approved', 'U1', 3)).toEqual({ applied: true, status: 'approved', decidedBy: 'U1' });
     expect(await decide('denied', 'U2')).toEqual({ applied: false, status: 'approved', decidedBy: 'U1' });
@@ -269,18 +360,49 @@ describe('hsetIfExists and updateConfig', () => {
     const { scripts, keys } = ctx;
     expect(await scripts.hsetIfExists({ key: keys.solution('a'), fields: { name: 'x' } })).toBe('missing');
     expect(await redis.exists(keys.solution('a'))).toBe(0);
-    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 1, now: 7, fields: {} })).toBe('missing');
+    expect(
+      await scripts.updateConfig({ id: 'a', nameKey: null, expectedVersion: 1, now: 7, fields: {} }),
+    ).toBe('missing');
     await createConnected('a');
     expect(await scripts.hsetIfExists({ key: keys.solution('a'), fields: { owner: 'U9' } })).toBe('set');
-    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 2, now: 7, fields: { name: 'y' } })).toBe(
-      'stale',
-    );
-    expect(await scripts.updateConfig({ id: 'a', expectedVersion: 1, now: 7, fields: { name: 'y' } })).toBe(
-      'ok',
-    );
-    expect(await scripts.updateConfig({ id: 'a', expectedVersion: null, now: 8, fields: {} })).toBe('ok');
+    expect(
+      await scripts.updateConfig({
+        id: 'a',
+        nameKey: null,
+        expectedVersion: 2,
+        now: 7,
+        fields: { name: 'y' },
+      }),
+    ).toBe('stale');
+    expect(
+      await scripts.updateConfig({
+        id: 'a',
+        nameKey: null,
+        expectedVersion: 1,
+        now: 7,
+        fields: { name: 'y' },
+      }),
+    ).toBe('ok');
+    expect(
+      await scripts.updateConfig({ id: 'a', nameKey: null, expectedVersion: null, now: 8, fields: {} }),
+    ).toBe('ok');
     expect(await redis.hgetall(keys.solution('a'))).toMatchObject({ owner: 'U9', name: 'y', version: '3' });
     expect(await redis.zscore(keys.deadlines, 'a')).toBe('8');
+  });
+
+  it('moves the name index with a rename, and refuses a name another solution holds', async () => {
+    const { scripts, keys } = ctx;
+    const fields = { version: '1' };
+    await scripts.createSolution({ id: 'a', nameKey: 'one', now: 1, firstDeadline: null, fields });
+    await scripts.createSolution({ id: 'b', nameKey: 'two', now: 1, firstDeadline: null, fields });
+    const rename = (id: string, nameKey: string) =>
+      scripts.updateConfig({ id, nameKey, expectedVersion: null, now: 9, fields: { name: nameKey } });
+    expect(await rename('b', 'one')).toBe('name-taken');
+    expect(await redis.hget(keys.solution('b'), 'name')).toBeNull();
+    expect(await rename('a', 'one')).toBe('ok'); // its own name
+    expect(await rename('a', 'three')).toBe('ok');
+    expect(await redis.hgetall(keys.names)).toEqual({ three: 'a', two: 'b' });
+    expect(await rename('b', 'one')).toBe('ok');
   });
 });
 

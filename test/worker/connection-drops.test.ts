@@ -12,9 +12,23 @@ import { waitUntil } from '../harness/wait.js';
 
 const it = secsolTest().extend('redis', { scope: 'file' }, privateRedisForFile());
 
+/**
+ * Creates a solution as a careful client would while connections drop: a create whose answer was lost may
+ * have happened, and then the retry is told the name is taken (409 with its id): a new token for that id
+ * finishes the job.
+ */
+async function created(secsol: Secsol, name: string): Promise<{ id: string; token: string } | null> {
+  const res = await secsol.admin('POST', '/api/v1/solutions', { name, vendor: 'Vendor' }).catch(() => null);
+  if (res?.status === 201) return res.body as { id: string; token: string };
+  if (res?.status !== 409) return null;
+  const id = res.body.existingId as string;
+  const rotated = await secsol.admin('POST', `/api/v1/solutions/${id}/token`).catch(() => null);
+  return rotated?.status === 200 ? { id, token: rotated.body.token as string } : null;
+}
+
 /** Posts an incident for a new solution, retrying each step until Redis answers again. */
 async function incidentPosted(secsol: Secsol, name: string, expected: number): Promise<void> {
-  const s = await waitUntil(async () => secsol.createSolution(name).catch(() => null), { timeoutMs: 10_000 });
+  const s = await waitUntil(() => created(secsol, name), { timeoutMs: 10_000 });
   await waitUntil(
     async () =>
       secsol

@@ -63,6 +63,21 @@ function idCandidates(spec: AzureSolutionSpec): string[] {
   return [base, `${base.slice(0, 40).replace(/-+$/, '')}-${hash}`];
 }
 
+/**
+ * The name Azure shows; then, for a second resource shown under the same name, the same told apart by its
+ * resource group and resource name, and last by a hash of its ARM id.
+ */
+function nameCandidates(spec: AzureSolutionSpec): string[] {
+  const hash = createHash('sha256').update(spec.azureId.toLowerCase()).digest('hex').slice(0, 8);
+  const group = /\/resourceGroups\/([^/]+)/i.exec(spec.azureId)?.[1];
+  const names = [
+    spec.name,
+    group ? `${spec.name} (${group}/${spec.resourceName})` : `${spec.name} (${spec.resourceName})`,
+    `${spec.name} (${hash})`,
+  ];
+  return [...new Set(names)];
+}
+
 export async function syncSnapshot(snapshot: AzureSnapshot, deps: SyncDeps): Promise<SyncSummary> {
   const { ctx, solutions, facts, logger } = deps;
   const now = deps.now();
@@ -101,34 +116,46 @@ export async function syncSnapshot(snapshot: AzureSnapshot, deps: SyncDeps): Pro
 
   async function create(spec: AzureSolutionSpec): Promise<Known | null> {
     const key = spec.azureId.toLowerCase();
+    const names = nameCandidates(spec);
+    let n = 0;
     for (const id of idCandidates(spec)) {
-      const solution: Solution = {
-        id,
-        name: spec.name,
-        vendor: spec.vendor,
-        family: spec.family,
-        source: 'azure',
-        description: spec.description,
-        consoleUrl: spec.consoleUrl,
-        linkedResources: [],
-        ...(spec.reportsHealth ? { every: deps.pollEvery, grace: 2 * deps.pollEvery } : {}),
-        lifecycle: spec.lifecycle,
-        createdAt: now,
-        connectedAt: spec.lifecycle === 'connected' ? now : undefined,
-        version: 1,
-        azureId: spec.azureId,
-      };
-      // A CEF/ATA source is judged once its last event is written (below), not before.
-      const due = spec.lifecycle === 'connected' && spec.lastEventAt === null ? now : null;
-      if (await solutions.create(solution, now, due)) {
-        // Another poller may have indexed the same resource a moment ago: the first index entry wins.
-        if ((await ctx.redis.hsetnx(ctx.keys.azureIndex, key, id)) === 0) {
-          await solutions.delete(id);
+      for (;;) {
+        const solution: Solution = {
+          id,
+          name: names[n] as string,
+          vendor: spec.vendor,
+          family: spec.family,
+          source: 'azure',
+          description: spec.description,
+          consoleUrl: spec.consoleUrl,
+          linkedResources: [],
+          ...(spec.reportsHealth ? { every: deps.pollEvery, grace: 2 * deps.pollEvery } : {}),
+          lifecycle: spec.lifecycle,
+          createdAt: now,
+          connectedAt: spec.lifecycle === 'connected' ? now : undefined,
+          version: 1,
+          azureId: spec.azureId,
+        };
+        // A CEF/ATA source is judged once its last event is written (below), not before.
+        const due = spec.lifecycle === 'connected' && spec.lastEventAt === null ? now : null;
+        const outcome = await solutions.create(solution, now, due);
+        if (outcome === 'created') {
+          // Another poller may have indexed the same resource a moment ago: the first index entry wins.
+          if ((await ctx.redis.hsetnx(ctx.keys.azureIndex, key, id)) === 0) {
+            await solutions.delete(id);
+            return null;
+          }
+          await audit('solution.create', id, spec.azureId);
+          summary.created += 1;
+          return { id, vendor: spec.vendor, lifecycle: spec.lifecycle };
+        }
+        if (outcome === 'id-taken') break;
+        // Names are unique: two resources Azure shows under one name are told apart by their own names.
+        if (n + 1 >= names.length) {
+          logger.warn({ azureId: spec.azureId }, 'Defender for Cloud connector: no free name for a resource');
           return null;
         }
-        await audit('solution.create', id, spec.azureId);
-        summary.created += 1;
-        return { id, vendor: spec.vendor, lifecycle: spec.lifecycle };
+        n += 1;
       }
       // Taken: by this very resource (created, then the process stopped before indexing it)? Adopt it.
       const existing = await solutions.get(id);

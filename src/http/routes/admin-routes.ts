@@ -17,6 +17,7 @@ import { API_BODY_LIMIT, parseJsonBody, readBody } from '../body.js';
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
 import { createSolutionBody, validate } from '../schemas.js';
+import { nameConflictAs409 } from './name-conflict.js';
 import { enrollmentIdParam, solutionIdParam } from './params.js';
 
 export interface AdminRouteDeps {
@@ -137,9 +138,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add('POST', '/api/v1/solutions', async ({ req, res }) => {
     await admin(req);
     const body = validate(createSolutionBody, parseJsonBody(req, await readBody(req, API_BODY_LIMIT)));
-    const { solution, token } = await deps.service.createConnected(
-      { ...body, every: body.expectedEvery, grace: body.grace },
-      'admin-api',
+    const { solution, token } = await nameConflictAs409(
+      deps.service.createConnected({ ...body, every: body.expectedEvery, grace: body.grace }, 'admin-api'),
     );
     sendJson(res, 201, { id: solution.id, token });
   });

@@ -6,6 +6,7 @@ import { API_BODY_LIMIT, parseJsonBody, readBody } from '../body.js';
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
 import { enrollBody, validate } from '../schemas.js';
+import { nameConflictAs409 } from './name-conflict.js';
 import { enrollmentIdParam } from './params.js';
 
 export interface EnrollRouteDeps {
@@ -18,7 +19,7 @@ export function registerEnrollRoutes(router: Router, deps: EnrollRouteDeps): voi
   router.add('POST', '/api/v1/enroll', async ({ req, res }) => {
     await deps.auth.requireSecret(req, deps.enrollmentKey, 'enrollment');
     const body = validate(enrollBody, parseJsonBody(req, await readBody(req, API_BODY_LIMIT)));
-    const enrollment = await deps.service.enroll(body, 'enrollment-api');
+    const enrollment = await nameConflictAs409(deps.service.enroll(body, 'enrollment-api'));
     sendJson(res, 202, { enrollmentId: enrollment.id, status: 'pending' });
   });
 

@@ -10,7 +10,7 @@ export function approvalView(enrollment: Enrollment, rec: SolutionRecord, now: n
     requestedBy: enrollment.requestedBy,
     requestedAt: enrollment.createdAt,
     decision:
-      enrollment.status === 'pending' || !enrollment.decidedBy
+      enrollment.status === 'pending' || enrollment.status === 'cancelled' || !enrollment.decidedBy
         ? undefined
         : { status: enrollment.status, by: enrollment.decidedBy, at: enrollment.decidedAt ?? now },
   };

@@ -12,6 +12,37 @@ export interface ApprovalView {
   decision?: { status: 'approved' | 'denied'; by: string; at: number };
 }
 
+/**
+ * A request whose solution was deleted before anyone decided: the solution is gone, so the message keeps
+ * only what the request recorded, and no buttons.
+ */
+export function cancelledRequestMessage(v: {
+  solutionId: string;
+  solutionName?: string | undefined;
+  requestedBy: string;
+  requestedAt: number;
+  cancelledBy: string;
+  cancelledAt: number;
+}): SlackMessage {
+  const what = v.solutionName ? `*${escTrunc(oneLine(v.solutionName), 150)}*` : 'A solution';
+  const text = `:wastebasket: ${what} asked to be connected; the request was cancelled because the solution was deleted.`;
+  return {
+    text: `${what} asked to be connected; cancelled (the solution was deleted)`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Requested by ${actorText(v.requestedBy)} ${slackDate(v.requestedAt)} · id \`${escTrunc(v.solutionId, 100)}\` · deleted by ${actorText(v.cancelledBy)} ${slackDate(v.cancelledAt)}`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** Renders an actor ('slack:U…', 'admin-api', 'enrollment-api') for people. */
 export function actorText(actor: string): string {
   if (actor.startsWith('slack:')) return mentionUser(actor.slice('slack:'.length));

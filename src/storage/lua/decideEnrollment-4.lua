@@ -17,7 +17,8 @@
   Output:
     {applied, status, decidedBy}
     {1, decision, actor}      the decision was applied: status 'approved' | 'denied'
-    {0, status, decidedBy}    already decided: 'approved' | 'denied', and by whom
+    {0, status, decidedBy}    already decided: 'approved' | 'denied' | 'cancelled' (its solution was
+                              deleted), and by whom
     {0, 'missing', ''}        missing: no such enrollment or solution
     {0, 'stale', ''}          stale: the solution changed since the button was built
 ]]

@@ -31,6 +31,6 @@ export async function seedSolution(
     now,
     solution.lifecycle === 'connected' ? now + 86_400_000 : null,
   );
-  if (!created) throw new Error(`solution ${solution.id} already exists`);
+  if (created !== 'created') throw new Error(`solution ${solution.id} not created: ${created}`);
   return solution;
 }

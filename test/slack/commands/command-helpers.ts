@@ -3,8 +3,10 @@
  * Redis (one pipeline, so 10 000 take well under a second), and signed slash commands sent through the
  * real endpoint.
  */
+
 import { expect } from 'vitest';
 import type { HealthState, Solution } from '../../../src/domain/model.js';
+import { solutionNameKey } from '../../../src/domain/solution-name.js';
 import type { StorageContext } from '../../../src/storage/context.js';
 import { solutionFields } from '../../../src/storage/solution-record.js';
 import { memberFor } from '../../../src/storage/status-index.js';
@@ -108,8 +110,12 @@ export async function seed(ctx: StorageContext, specs: SeedSpec[], now = Date.no
     const pipeline = ctx.redis.pipeline();
     for (const spec of specs.slice(i, i + 2000)) {
       const fields = seedFields(spec, now);
-      pipeline.hset(ctx.keys.solution(spec.id), fields);
+      // As the create script writes them: the name index and the used-id set too.
+      const nameKey = solutionNameKey(fields.name ?? spec.id);
+      pipeline.hset(ctx.keys.solution(spec.id), { ...fields, nameKey });
       pipeline.sadd(ctx.keys.solutions, spec.id);
+      pipeline.sadd(ctx.keys.usedIds, spec.id);
+      pipeline.hset(ctx.keys.names, nameKey, spec.id);
       const member = memberFor(fields.lifecycle ?? '', fields.state as HealthState, spec.id);
       if (member) pipeline.zadd(ctx.keys.statusIndex, 0, member);
     }

@@ -190,6 +190,29 @@ describe('when the submitted settings are not valid', () => {
     );
     expect((await solutions.get(s.id))?.solution.name).toBe('Raced, saved first');
   });
+
+  it('refuses a name another solution has (names are unique), and invisible characters in a name', async ({
+    app,
+    secsol,
+    solutions,
+  }) => {
+    const taken = await seedSolution(app.ctx, { name: 'Named First' });
+    const s = await seedSolution(app.ctx, { name: 'Named Second' });
+    const clash = await save(secsol, s.id, 1, { name: 'named  FIRST' });
+    expect((clash.json as { errors: Record<string, string> }).errors[F.name]).toBe(
+      `Another solution already has this name (id ${taken.id}). Names are unique: choose another.`,
+    );
+    const hidden = await save(secsol, s.id, 1, { name: 'Named\u200bThird' });
+    expect((hidden.json as { errors: Record<string, string> }).errors[F.name]).toContain('zero-width');
+    expect((await solutions.get(s.id))?.solution).toMatchObject({ name: 'Named Second', version: 1 });
+
+    // Its own name, in another case, is not a clash; the old name is free afterwards.
+    expect((await save(secsol, s.id, 1, { name: 'NAMED second' })).json).toBeUndefined();
+    expect(await solutions.holderOf('named second')).toBe(s.id);
+    expect((await save(secsol, s.id, 2, { name: 'Named Renamed' })).json).toBeUndefined();
+    expect(await solutions.holderOf('Named Second')).toBeNull();
+    expect(await solutions.holderOf('named renamed')).toBe(s.id);
+  });
 });
 
 describe('when someone who is not an approver submits the form', () => {

@@ -53,6 +53,10 @@ function decideAction(deps: SlackDeps, actionId: string, verdict: Verdict): Acti
       case 'approved':
       case 'denied':
         return click.tell(`Already ${result.status} by ${actorText(result.decidedBy)}. Nothing was changed.`);
+      case 'cancelled':
+        return click.tell(
+          `This request was cancelled: its solution was deleted by ${actorText(result.decidedBy)}. Nothing was changed.`,
+        );
       case 'missing':
         return click.tell(deletedMessage(ref.s).text);
       case 'stale':

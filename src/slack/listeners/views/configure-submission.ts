@@ -56,7 +56,11 @@ export const configureFieldSchemas = {
       .string()
       .min(1, 'A name is required.')
       .max(NAME_MAX, `At most ${NAME_MAX} characters.`)
-      .refine((v) => !/\p{Cc}/u.test(v), 'The name cannot contain control characters.'),
+      // The API's rule (Cc and Cf): controls, bidirectional overrides and zero-width characters.
+      .refine(
+        (v) => !/[\p{Cc}\p{Cf}]/u.test(v),
+        'The name cannot contain control, bidirectional or zero-width characters.',
+      ),
   ),
   consoleUrl: text.pipe(
     z

@@ -102,6 +102,12 @@ export async function saveAsApprover(
     detail,
   });
   if (result === 'missing') return { [field]: 'This solution was deleted since you opened this form.' };
+  if (result === 'name-taken') {
+    const holder = typeof patch.name === 'string' ? await deps.solutions.holderOf(patch.name) : null;
+    return {
+      [field]: `Another solution already has this name${holder ? ` (id ${holder})` : ''}. Names are unique: choose another.`,
+    };
+  }
   if (result === 'stale') {
     return {
       [field]:
