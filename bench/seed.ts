@@ -1,10 +1,11 @@
 /**
  * Solutions written straight into Redis (pipelined) the way secsol stores them: the record with its
- * committed state, the id set, the deadline and the status read model's member; one health report in the
+ * committed state, the id set, the used-id set and the name index, the deadline and the status read model's member; one health report in the
  * history. A mix of states: 1 in 20 unhealthy, 1 in 20 stopped reporting, 1 in 100 snoozed.
  */
 import type { HealthPolicy } from '../src/domain/health.js';
 import type { HealthState } from '../src/domain/model.js';
+import { solutionNameKey } from '../src/domain/solution-name.js';
 import type { StorageContext } from '../src/storage/context.js';
 import { solutionFields } from '../src/storage/solution-record.js';
 import { memberFor } from '../src/storage/status-index.js';
@@ -56,6 +57,10 @@ export async function seed(
         JSON.stringify({ status: 'healthy', message: 'ok', observedAt: last, receivedAt: last }),
       );
       p.sadd(ctx.keys.solutions, id);
+      // The identity the create script records: the id used for good, the name in the name index.
+      p.sadd(ctx.keys.usedIds, id);
+      p.hset(ctx.keys.names, solutionNameKey(`Solution ${j}`), id);
+      p.hset(ctx.keys.solution(id), 'nameKey', solutionNameKey(`Solution ${j}`));
       if (j % 100 === 3) p.sadd(ctx.keys.snoozed, id);
       const member = memberFor('connected', state, id);
       if (member) p.zadd(ctx.keys.statusIndex, 0, member);
