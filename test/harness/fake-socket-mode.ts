@@ -196,6 +196,11 @@ export class FakeSocketMode {
     this.frozen.clear();
   }
 
+  /** Slack's side closes the newest connection with a close frame (1001: a server going away). */
+  closeFromServer(code = 1001): void {
+    this.socketFor().close(code, 'server going away');
+  }
+
   /** An abrupt TCP close of every open connection, with no close frame. */
   terminate(): void {
     for (const socket of this.sockets.values()) socket.terminate();

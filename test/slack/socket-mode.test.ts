@@ -23,7 +23,10 @@ beforeEach(async () => {
   app = await startApp(fake, { env: { SLACK_APP_TOKEN: 'xapp-1-test' }, worker: false });
 });
 
-/** Connections a test froze: the client abandons them without a close frame. */
+/**
+ * Connections a test froze or dropped, or that Slack closed itself: the client cannot (or need not) close
+ * them with its own close frame.
+ */
 const diedSilently = new Set<number>();
 
 afterEach(async () => {
@@ -157,6 +160,24 @@ describe('Socket Mode', () => {
     await expectHelpInAck('U0SILENT');
     expect(socket.acks.at(-1)?.connection).toBe(before + 1);
     socket.thaw();
+  });
+
+  it('reconnects on the other disconnects: a warning, a close frame from Slack, a dropped TCP connection', async () => {
+    socket.disconnect('warning');
+    await socket.waitForConnections(2, 10_000);
+    await expectHelpInAck('U0WARNED');
+
+    for (const c of socket.open()) diedSilently.add(c.id);
+    socket.closeFromServer(1001);
+    await socket.waitForConnections(3, 15_000);
+    await expectHelpInAck('U0CLOSED');
+
+    for (const c of socket.open()) diedSilently.add(c.id);
+    socket.terminate();
+    await socket.waitForConnections(4, 15_000);
+    await expectHelpInAck('U0DROPPED');
+    expect(socket.acks.at(-1)?.connection).toBe(4);
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(4);
   });
 
   it('still serves the HTTP API, but not /slack/events', async () => {
