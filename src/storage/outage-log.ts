@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 
 /** Errors that mean "Redis cannot be reached right now", as ioredis and BullMQ word them. */
 const CONNECTION_ERROR =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection is closed|connect ETIMEDOUT|Command timed out|LOADING|MaxRetriesPerRequest|Stream isn't writeable|CLUSTERDOWN/;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection is closed|connect ETIMEDOUT|Command timed out|LOADING|MaxRetriesPerRequest|Stream isn't writeable|CLUSTERDOWN|no answer to PING/;
 
 export function isConnectionError(message: string): boolean {
   return CONNECTION_ERROR.test(message);

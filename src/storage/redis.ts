@@ -8,6 +8,7 @@
  */
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../config/redis-target.js';
+import { WATCHDOG_DEFAULTS, watchConnection } from './connection-watchdog.js';
 import type { OutageLog } from './outage-log.js';
 
 /**
@@ -74,6 +75,16 @@ export function connect(
   // a summary, instead of one per client per retry.
   redis.on('error', (err: Error) => outage.error(`redis:${kind}`, err));
   redis.on('ready', () => outage.recovered());
+  watchConnection(redis, `${name}-${kind}`, {
+    ...WATCHDOG_DEFAULTS,
+    onDead: (connection, silentMs) =>
+      outage.error(
+        `redis:${kind}`,
+        new Error(
+          `${connection}: no answer to PING in ${silentMs} ms (the connection died silently); reconnecting`,
+        ),
+      ),
+  });
   return redis;
 }
 
