@@ -66,6 +66,8 @@ interface Sample {
   keysMB: number;
   keys: number;
   accepted: number;
+  /** MB per kind of key (`events`, `event-batch`, `q` for the queues…). */
+  byFamily: Map<string, number>;
 }
 
 /** used_memory of the run's own server, and what secsol's keys take of it. */
@@ -74,12 +76,19 @@ async function sample(t: number, accepted: number): Promise<Sample> {
   const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1]);
   const keys = await scanKeys(probe, `{${app.prefix}}*`);
   let bytes = 0;
+  const byFamily = new Map<string, number>();
   for (let i = 0; i < keys.length; i += 500) {
+    const batch = keys.slice(i, i + 500);
     const p = probe.pipeline();
-    for (const k of keys.slice(i, i + 500)) p.memory('USAGE', k, 'SAMPLES', '0');
-    for (const [, n] of (await p.exec()) ?? []) bytes += Number(n ?? 0);
+    for (const k of batch) p.memory('USAGE', k, 'SAMPLES', '0');
+    const replies = (await p.exec()) ?? [];
+    replies.forEach(([, n], j) => {
+      const family = (batch[j] ?? '').split(':')[1] ?? '?';
+      byFamily.set(family, (byFamily.get(family) ?? 0) + Number(n ?? 0) / MB);
+      bytes += Number(n ?? 0);
+    });
   }
-  return { t, usedMB: used / MB, keysMB: bytes / MB, keys: keys.length, accepted };
+  return { t, usedMB: used / MB, keysMB: bytes / MB, keys: keys.length, accepted, byFamily };
 }
 
 /** One token at its pace until `end`: each request one event of EVENT_KB KB, high severity (a batch each). */
@@ -131,6 +140,10 @@ it(`holds Redis memory to a plateau under ${SOLUTIONS} tokens of ${EVENT_KB} KB 
         (s) =>
           `   ${f(s.t)} |         ${f(s.usedMB)}  |         ${f(s.keysMB)}  | ${String(s.keys).padStart(5)} | ${String(s.accepted).padStart(6)}`,
       ),
+      `secsol keys at the end by kind (MB): ${[...last.byFamily]
+        .sort((a, b) => b[1] - a[1])
+        .map(([family, mb]) => `${family} ${mb.toFixed(2)}`)
+        .join(', ')}`,
       `peak ${peakMB.toFixed(1)} MB (ceiling ${ceilingMB.toFixed(1)} MB = budget × ${SOLUTIONS} + ${OVERHEAD_MB} MB); ` +
         `last third ${first.t.toFixed(0)}–${last.t.toFixed(0)} s grew ${growthMB.toFixed(2)} MB (allowed ${GROWTH_MB} MB)`,
     ].join('\n'),
