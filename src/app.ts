@@ -50,8 +50,9 @@ export async function run(config: Config, opts: RunOptions): Promise<Running> {
   if (eviction === 'unknown')
     logger.warn('cannot read Redis maxmemory-policy (CONFIG disabled?): make sure it is noeviction');
 
-  // With export on, the commit scripts also append every flip and event to the export lists.
-  const storageOpts = { exportEnabled: config.export !== undefined };
+  // With export on, the commit scripts also append every flip and event to the export lists; the event
+  // budget bounds the bytes of events each solution keeps.
+  const storageOpts = { exportEnabled: config.export !== undefined, eventBudget: config.eventBudget };
   const ctx = storageContext(redis, config.keyPrefix, storageOpts);
   const queues = openQueues(bullConnection, ctx.keys.bullPrefix, outage);
   const target = await slackTarget(config, { web: opts.web, logger, redis, print: opts.print });

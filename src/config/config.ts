@@ -43,6 +43,8 @@ export interface Config {
     readonly unhealthyThreshold: number;
   };
   readonly eventMinSeverity: Severity;
+  /** Bytes of security events kept per solution (SECSOL_EVENT_BUDGET): the oldest go past it. */
+  readonly eventBudget: number;
   /** Continuous export to a SIEM (src/export/); durations in ms. */
   readonly export?: {
     readonly url: string;
@@ -184,6 +186,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       unhealthyThreshold: e.SECSOL_UNHEALTHY_THRESHOLD,
     },
     eventMinSeverity: e.SECSOL_EVENT_MIN_SEVERITY,
+    eventBudget: e.SECSOL_EVENT_BUDGET,
     export:
       e.SECSOL_EXPORT_URL && e.SECSOL_EXPORT_SECRET
         ? {

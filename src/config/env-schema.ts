@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { SEVERITIES } from '../domain/model.js';
+import { API_BODY_LIMIT } from '../http/body.js';
 import { exportSecret, exportUrl } from './export-vars.js';
 import { parseClusterNodes } from './redis-target.js';
 import { routingEnv } from './routing-vars.js';
@@ -58,6 +59,31 @@ const int = (fallback: number, min: number, max: number) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
     .pipe(z.coerce.number<string>().int().min(min).max(max));
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/**
+ * The largest event secsol stores from the API: one event filling a whole request body, plus the fields
+ * secsol adds to it (id, solution id, receive time: well under 4 KiB).
+ */
+export const LARGEST_EVENT_BYTES = API_BODY_LIMIT + 4096;
+
+/** A size in bytes: `4194304`, `512KiB`, `4MiB`, `1GiB`; empty counts as unset. */
+const byteSize = (fallback: string, min: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v === undefined || v.trim() === '' ? fallback : v.trim();
+      const m = /^(\d+)\s*(b|kib|mib|gib)?$/i.exec(text);
+      const bytes = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN;
+      if (!Number.isSafeInteger(bytes)) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a size like 4MiB, 512KiB or 1048576` });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .pipe(z.number().min(min, `must be at least ${min} bytes (the largest event the API accepts)`));
 
 const apiSecret = z.string().superRefine((v, ctx) => {
   const problem = secretProblem(v);
@@ -157,6 +183,9 @@ export const envSchema = z
       .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')),
     SECSOL_TICK_EVERY: duration('1s'),
     SECSOL_RATE_LIMIT: int(600, 1, 1_000_000),
+    // The bytes of security events kept per solution; the oldest are dropped past it. At least the largest
+    // event, so that a new event always fits.
+    SECSOL_EVENT_BUDGET: byteSize('4MiB', LARGEST_EVENT_BYTES),
     SECSOL_DIGEST_THRESHOLD: int(5, 2, 10_000),
     SECSOL_DIGEST_WINDOW: duration('60s'),
     SECSOL_FLAP_WINDOW: duration('30m'),

@@ -10,6 +10,7 @@ import type { ConnectorState } from '../connector/azure/connector-state.js';
 import { registerExportMetrics } from '../export/export-metrics.js';
 import { ExportRepository } from '../export/export-repository.js';
 import type { StorageContext } from '../storage/context.js';
+import { ReportRepository } from '../storage/report-repository.js';
 
 const READ_TIMEOUT_MS = 1000;
 
@@ -138,6 +139,20 @@ export function createMetrics(deps: MetricsDeps) {
         for (const [state, n] of Object.entries(counts)) g.set({ queue: q.name, state }, n);
       }
     }, true),
+  });
+  // Counted by the ingestion script of whichever web process stored the events, kept in Redis.
+  const reports = new ReportRepository(ctx);
+  new Counter({
+    name: 'secsol_events_dropped_total',
+    help: "Stored security events dropped, oldest first: over a solution's SECSOL_EVENT_BUDGET (budget), past its 500-event cap (count), or larger than the whole budget (oversize)",
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await bounded(async () => {
+        for (const [reason, n] of Object.entries(await reports.droppedTotals())) this.inc({ reason }, n);
+      });
+    },
   });
   registerExportMetrics(registry, new ExportRepository(ctx), bounded);
   const connectors = Object.entries(deps.connectors ?? {});

@@ -34,11 +34,32 @@ export const digestSchema = z.object({
   ts: z.string().optional(),
 });
 
-export const eventBatchSchema = z.object({
-  ...base,
-  solutionId: z.string(),
-  events: z.string().transform((s) => z.array(securityEventSchema).parse(JSON.parse(s))),
-});
+/** A hash field holding JSON of the given shape. */
+const jsonField = <T extends z.ZodType>(shape: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return shape.parse(JSON.parse(s)) as z.output<T>;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not the expected JSON' });
+      return z.NEVER;
+    }
+  });
+
+/**
+ * A burst of events: it names them (id, sequence number in the solution's stored events) and the handler
+ * renders them from the stored list, so the solution's byte budget bounds them. Batches written before
+ * that carried copies (`events`), still read while they wait (7 days at most).
+ */
+export const eventBatchSchema = z
+  .object({
+    ...base,
+    solutionId: z.string(),
+    eventRefs: jsonField(
+      z.array(z.tuple([z.string(), z.number().int().min(0)]).transform(([id, seq]) => ({ id, seq }))),
+    ).optional(),
+    events: jsonField(z.array(securityEventSchema)).optional(),
+  })
+  .refine((b) => b.eventRefs !== undefined || b.events !== undefined, 'names no events');
 
 /** The approval request is the enrollment's own hash, with the delivery fields added. */
 export const approvalSchema = enrollmentSchema.extend(base);

@@ -14,6 +14,7 @@ import type { SlackMessage } from '../slack/blocks/alert-blocks.js';
 import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
 import type { FlipRepository } from '../storage/flip-repository.js';
+import type { ReportRepository } from '../storage/report-repository.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
 import type { ItemRef } from './kinds.js';
 import type { Outbox } from './outbox.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
 export interface PipelineDeps {
   solutions: SolutionRepository;
   flips: FlipRepository;
+  /** The stored security events an event batch renders from. */
+  reports: Pick<ReportRepository, 'batchEvents'>;
   enrollments: EnrollmentRepository;
   delivery: DeliveryRepository;
   incidents: IncidentService;

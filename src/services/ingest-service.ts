@@ -108,16 +108,16 @@ export class IngestService {
         .update(alertable.map((e) => e.id).join('\n'))
         .digest('hex')
         .slice(0, 24)}`;
+      // The batch names its events (id and sequence number) instead of copying them: the solution's byte
+      // budget then bounds what its events take, and the handler renders them from the stored list.
+      const seqOf = new Map(stored.refs.map((r) => [r.id, r.seq]));
+      const refs = alertable.slice(0, 50).map((e) => [e.id, seqOf.get(e.id) ?? 0]);
       await this.deps.outbox.add(
         'event-batch',
         {
           id: batchId,
           channel,
-          fields: {
-            solutionId,
-            events: JSON.stringify(alertable.slice(0, 50)),
-            count: String(alertable.length),
-          },
+          fields: { solutionId, eventRefs: JSON.stringify(refs), count: String(alertable.length) },
         },
         receivedAt,
       );

@@ -10,10 +10,17 @@ import { defineLuaScripts, type LuaArg, runLua, STORAGE_LUA } from './lua-loader
 import type { Connection } from './redis.js';
 import { type CodedScript, decodeResult, type GateRefusal, type ScriptOutcome } from './script-results.js';
 
-export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit';
+export type ScriptName = CodedScript | 'ingestBeat' | 'rateHit' | 'storedEvents';
 
 const rateReply = z.tuple([z.number(), z.number()]);
-const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.string());
+const eventsReply = z.tuple([z.literal(0), z.string()]).rest(z.union([z.string(), z.number().int().min(0)]));
+const storedReply = z.tuple([z.number().int().min(0)]).rest(z.string());
+
+/** An event the ingestion script accepted: its sequence number, or 0 when it was too large to keep. */
+export interface StoredEventRef {
+  id: string;
+  seq: number;
+}
 
 export class IngestScripts {
   constructor(
@@ -55,17 +62,23 @@ export class IngestScripts {
     return gateRefusal(reply) ?? decodeResult('ingestHealth', reply);
   }
 
-  /** The ids of the events newly stored, or why none could be. */
+  /**
+   * The events newly stored (id and sequence number), or why none could be. The oldest stored events are
+   * dropped, in the same step, past `listCap` events or `budget` bytes.
+   */
   async ingestEvents(a: {
     id: string;
     receivedAt: number;
     listCap: number;
     idCap: number;
+    budget: number;
     events: { id: string; json: string }[];
     /** Continuous export is on: accepted events join the solution's export list in the same step. */
     exportEnabled: boolean;
     gate?: IngestGate;
-  }): Promise<{ alertChannel: string; accepted: string[] } | ScriptOutcome<'ingestEvents'> | GateRefusal> {
+  }): Promise<
+    { alertChannel: string; accepted: StoredEventRef[] } | ScriptOutcome<'ingestEvents'> | GateRefusal
+  > {
     const { keys } = this;
     const reply = await this.run(
       'ingestEvents',
@@ -76,6 +89,7 @@ export class IngestScripts {
         keys.deadlines,
         keys.exportList(a.id),
         keys.exportPending,
+        keys.eventStats,
         ...gateKeys(keys, a.gate),
       ],
       [
@@ -85,14 +99,33 @@ export class IngestScripts {
         a.idCap,
         a.exportEnabled ? '1' : '0',
         ...gateArgs(a.gate),
+        a.budget,
         ...a.events.flatMap((e) => [e.id, e.json]),
       ],
     );
     const refused = gateRefusal(reply);
     if (refused) return refused;
     if (!Array.isArray(reply)) return decodeResult('ingestEvents', reply);
-    const [, alertChannel, ...accepted] = eventsReply.parse(reply);
+    const [, alertChannel, ...pairs] = eventsReply.parse(reply);
+    const accepted: StoredEventRef[] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2)
+      accepted.push({ id: String(pairs[i]), seq: Number(pairs[i + 1]) });
     return { alertChannel, accepted };
+  }
+
+  /**
+   * The stored events numbered `low`..`high` that are still kept, newest first, as their JSON with their
+   * sequence numbers (one atomic read: positions shift as events arrive).
+   */
+  async storedEvents(a: { id: string; low: number; high: number }): Promise<{ seq: number; json: string }[]> {
+    const reply = await this.run(
+      'storedEvents',
+      [this.keys.solution(a.id), this.keys.events(a.id)],
+      [a.low, a.high],
+    );
+    const [head, ...entries] = storedReply.parse(reply);
+    const top = Math.min(a.high, head);
+    return entries.map((json, i) => ({ seq: top - i, json }));
   }
 
   /** Beats the ingestion heartbeat; returns since when reports could be received without a gap. */

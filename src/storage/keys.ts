@@ -29,8 +29,10 @@ export function buildKeys(prefix: string) {
     token: (hash: string) => `${p}:token:${hash}`,
     /** LIST of JSON health reports, newest first, capped. */
     healthHistory: (id: string) => `${p}:health:${id}`,
-    /** LIST of JSON security events, newest first, capped. */
+    /** LIST of JSON security events, newest first, capped by count and by bytes (solution's eventBytes). */
     events: (id: string) => `${p}:events:${id}`,
+    /** HASH: events dropped from the stored lists, every solution together, 'dropped:<reason>' (for /metrics). */
+    eventStats: `${p}:event-stats`,
     /** ZSET event id -> receive time: the dedup window for event ids, capped. */
     eventIds: (id: string) => `${p}:event-ids:${id}`,
     /** LIST of flip ids for one solution, newest first, capped. */

@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { type HealthReport, SEVERITIES, type SecurityEvent } from '../domain/model.js';
 import type { StorageContext } from './context.js';
+import type { StoredEventRef } from './ingest-scripts.js';
 import type { GateRefusal } from './script-results.js';
 import type { IngestGate } from './scripts.js';
+
+export type { StoredEventRef } from './ingest-scripts.js';
 
 export const HEALTH_HISTORY_CAP = 100;
 export const EVENT_HISTORY_CAP = 500;
@@ -11,6 +14,13 @@ export const EVENT_HISTORY_CAP = 500;
 export const EVENT_ID_CAP = 10_000;
 
 export type IngestOutcome = 'applied' | 'history-only' | 'missing' | 'not-connected';
+
+/** Why stored events were dropped: over the byte budget, past the count cap, or larger than the budget. */
+export const DROP_REASONS = ['budget', 'count', 'oversize'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** An event a batch refers to, as stored now: the event, or its id when it is no longer stored. */
+export type BatchEntry = SecurityEvent | { id: string; dropped: true };
 
 const reportSchema = z.object({
   status: z.enum(['healthy', 'unhealthy']),
@@ -20,7 +30,7 @@ const reportSchema = z.object({
   receivedAt: z.number(),
 });
 
-/** A stored security event (also what an event batch carries to the deliverer). */
+/** A stored security event (an event batch written before the byte budget also carried copies). */
 export const securityEventSchema = z.object({
   id: z.string(),
   solutionId: z.string(),
@@ -55,8 +65,9 @@ export class ReportRepository {
   }
 
   /**
-   * Stores the events not seen before; returns those (the duplicates are dropped by id) and the solution's
-   * alert channel ('' for the default). With a gate, as addHealth.
+   * Stores the events not seen before; returns those (the duplicates are dropped by id) with their sequence
+   * numbers, and the solution's alert channel ('' for the default). The solution keeps at most
+   * `eventBudget` bytes of events: the oldest are dropped in the same step. With a gate, as addHealth.
    */
   async addEvents(
     solutionId: string,
@@ -64,7 +75,10 @@ export class ReportRepository {
     receivedAt: number,
     gate?: IngestGate,
   ): Promise<
-    { accepted: SecurityEvent[]; alertChannel: string } | 'missing' | 'not-connected' | GateRefusal
+    | { accepted: SecurityEvent[]; refs: StoredEventRef[]; alertChannel: string }
+    | 'missing'
+    | 'not-connected'
+    | GateRefusal
   > {
     const r = await this.ctx.scripts.ingestEvents({
       gate,
@@ -72,12 +86,55 @@ export class ReportRepository {
       receivedAt,
       listCap: EVENT_HISTORY_CAP,
       idCap: EVENT_ID_CAP,
+      budget: this.ctx.eventBudget,
       exportEnabled: this.ctx.exportEnabled,
       events: events.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
     });
     if (typeof r === 'string' || 'retryAfterMs' in r) return r;
-    const accepted = new Set(r.accepted);
-    return { accepted: events.filter((e) => accepted.has(e.id)), alertChannel: r.alertChannel };
+    const accepted = new Set(r.accepted.map((a) => a.id));
+    return {
+      accepted: events.filter((e) => accepted.has(e.id)),
+      refs: r.accepted,
+      alertChannel: r.alertChannel,
+    };
+  }
+
+  /**
+   * The events a batch refers to, as stored now, in the batch's order: each one still kept, or its id
+   * marked dropped (the budget made room for newer ones, or it never fitted). One read of the list's
+   * stretch between the lowest and highest sequence numbers (a batch's events arrived in one request).
+   */
+  async batchEvents(solutionId: string, refs: StoredEventRef[]): Promise<BatchEntry[]> {
+    const seqs = refs.map((r) => r.seq).filter((seq) => seq > 0);
+    const kept = new Map<number, SecurityEvent>();
+    if (seqs.length > 0) {
+      const rows = await this.ctx.scripts.storedEvents({
+        id: solutionId,
+        low: Math.min(...seqs),
+        high: Math.max(...seqs),
+      });
+      for (const row of rows) {
+        const parsed = securityEventSchema.safeParse(safeJson(row.json));
+        if (parsed.success) kept.set(row.seq, parsed.data);
+      }
+    }
+    // The id must match too: a solution deleted and created again numbers its events from 1 again.
+    return refs.map((r) => {
+      const event = kept.get(r.seq);
+      return event && event.id === r.id ? event : { id: r.id, dropped: true as const };
+    });
+  }
+
+  /** Events dropped from the stored lists since the start, every solution together, per reason. */
+  async droppedTotals(): Promise<Record<DropReason, number>> {
+    const counts = await this.ctx.redis.hmget(
+      this.ctx.keys.eventStats,
+      ...DROP_REASONS.map((reason) => `dropped:${reason}`),
+    );
+    return Object.fromEntries(DROP_REASONS.map((reason, i) => [reason, Number(counts[i] ?? 0)])) as Record<
+      DropReason,
+      number
+    >;
   }
 
   async healthHistory(solutionId: string, limit = 20): Promise<HealthReport[]> {

@@ -45,7 +45,7 @@ export interface RunningWorker {
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, parts, logger } = deps;
   const { ctx, outbox, incidents } = parts;
-  const { solutions, flips, delivery, enrollments } = parts.repositories;
+  const { solutions, flips, reports, delivery, enrollments } = parts.repositories;
   const now = deps.now ?? Date.now;
   const faults = new Faults(config.faults, ctx.redis, ctx.keys);
   const poster = new SlackPoster(deps.slack, delivery, faults, logger.child({ part: 'poster' }));
@@ -91,6 +91,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       pipeline: {
         solutions,
         flips,
+        reports,
         enrollments,
         delivery,
         incidents,

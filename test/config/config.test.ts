@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, ConfigError, loadConfig, readEnvironment } from '../../src/config/config.js';
+import { LARGEST_EVENT_BYTES } from '../../src/config/env-schema.js';
+import { API_BODY_LIMIT } from '../../src/http/body.js';
 
 /** Calls loadConfig, which must throw a ConfigError, and returns that error. */
 function configErrorOf(raw: Record<string, string | undefined>): ConfigError {
@@ -330,6 +332,29 @@ describe('loadConfig', () => {
   describe('when a numeric variable is present but empty', () => {
     it('falls back to its default like the other variables do', () => {
       expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    });
+  });
+
+  describe('SECSOL_EVENT_BUDGET', () => {
+    it('defaults to 4 MiB and reads sizes in bytes, KiB, MiB and GiB', () => {
+      expect(loadConfig({}).eventBudget).toBe(4 * 1024 * 1024);
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: '' }).eventBudget).toBe(4 * 1024 * 1024);
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: '512KiB' }).eventBudget).toBe(512 * 1024);
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: '16 MiB' }).eventBudget).toBe(16 * 1024 * 1024);
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: '1GiB' }).eventBudget).toBe(1024 ** 3);
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: '300000' }).eventBudget).toBe(300_000);
+    });
+
+    it('refuses a budget smaller than the largest event the API accepts, and what is not a size', () => {
+      expect(loadConfig({ SECSOL_EVENT_BUDGET: `${LARGEST_EVENT_BYTES}` }).eventBudget).toBe(
+        LARGEST_EVENT_BYTES,
+      );
+      expect(LARGEST_EVENT_BYTES).toBeGreaterThan(API_BODY_LIMIT);
+      for (const bad of ['256KiB', `${LARGEST_EVENT_BYTES - 1}`, '4MB', '-1', 'lots']) {
+        const error = configErrorOf({ SECSOL_EVENT_BUDGET: bad });
+        expect(named(error)).toEqual(['SECSOL_EVENT_BUDGET']);
+      }
+      expect(configErrorOf({ SECSOL_EVENT_BUDGET: '1KiB' }).message).toContain('the largest event');
     });
   });
 

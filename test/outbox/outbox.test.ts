@@ -140,4 +140,17 @@ describe('the deliver job', () => {
       UnrecoverableError,
     );
   });
+
+  it('reads an event batch that names its events, and one written before that with copies', () => {
+    const item = { id: 'evb-a-1', channel: 'C0A', delivery: 'pending', solutionId: 'a' };
+    expect(parseItem('event-batch', { ...item, eventRefs: '[["e1",4],["e2",0]]' }).eventRefs).toEqual([
+      { id: 'e1', seq: 4 },
+      { id: 'e2', seq: 0 },
+    ]);
+    const copy = { id: 'e1', solutionId: 'a', severity: 'high', title: 't', observedAt: 1, receivedAt: 2 };
+    expect(parseItem('event-batch', { ...item, events: JSON.stringify([copy]) }).events).toEqual([copy]);
+    const bads: Record<string, string>[] = [{}, { eventRefs: '[["e1",-1]]' }, { eventRefs: 'nope' }];
+    for (const bad of bads)
+      expect(() => parseItem('event-batch', { ...item, ...bad })).toThrow(UnrecoverableError);
+  });
 });

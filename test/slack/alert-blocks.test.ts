@@ -440,6 +440,31 @@ describe('eventBatchMessage', () => {
       expect(text).toContain(`…and ${500 - shown} more events.`);
     });
   });
+
+  describe('with events the byte budget dropped before it was sent', () => {
+    const [kept] = events(1);
+    const message = eventBatchMessage(SOLUTION, [
+      { id: 'gone-1', dropped: true },
+      kept as SecurityEvent,
+      { id: 'gone-2', dropped: true },
+    ]);
+
+    it('is valid Block Kit, lists each dropped event by id and says how many are gone', () => {
+      expectValidMessage(message);
+      const text = allText(message);
+      expect(text).toContain('*3 security events* from *Qualys VM*');
+      expect(text).toContain('id `gone-1` (dropped: over budget)');
+      expect(text).toContain('*CRITICAL* Suspicious sign-in 0');
+      expect(text).toContain('2 of them no longer stored (dropped: over budget).');
+      expect(message.text).toBe('3 security event(s) from Qualys VM: critical Suspicious sign-in 0');
+    });
+
+    it('still has a notification text when none is stored any more', () => {
+      const gone = eventBatchMessage(SOLUTION, [{ id: 'gone-1', dropped: true }]);
+      expectValidMessage(gone);
+      expect(gone.text).toBe('1 security event(s) from Qualys VM, no longer stored');
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------

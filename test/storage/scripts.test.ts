@@ -212,6 +212,7 @@ describe('ingestEvents', () => {
       receivedAt: 50,
       listCap: 10,
       idCap: 10,
+      budget: 1_000_000,
       events: events(...ids),
       exportEnabled: false,
     });
@@ -228,13 +229,112 @@ describe('ingestEvents', () => {
     expect(await ingest('e1')).toBe('not-connected');
   });
 
-  it('answers the ids newly stored, dropping duplicates', async () => {
+  it('answers the ids newly stored with their sequence numbers, dropping duplicates', async () => {
     await createConnected('a');
-    expect(await ingest('e1', 'e2')).toEqual({ alertChannel: '', accepted: ['e1', 'e2'] });
-    expect(await ingest('e2', 'e3')).toEqual({ alertChannel: '', accepted: ['e3'] });
+    expect(await ingest('e1', 'e2')).toEqual({
+      alertChannel: '',
+      accepted: [
+        { id: 'e1', seq: 1 },
+        { id: 'e2', seq: 2 },
+      ],
+    });
+    expect(await ingest('e2', 'e3')).toEqual({ alertChannel: '', accepted: [{ id: 'e3', seq: 3 }] });
     await redis.hset(ctx.keys.solution('a'), 'alertChannel', 'C0ALERTS');
     expect(await ingest('e1')).toEqual({ alertChannel: 'C0ALERTS', accepted: [] });
     expect(await redis.llen(ctx.keys.events('a'))).toBe(3);
+  });
+
+  describe('within a byte budget', () => {
+    /** Events of exactly `bytes` bytes of JSON each. */
+    const sized = (bytes: number, ...ids: string[]) =>
+      ids.map((id) => {
+        const json = JSON.stringify({ id, pad: '' });
+        return { id, json: JSON.stringify({ id, pad: 'x'.repeat(bytes - json.length) }) };
+      });
+    const ingestSized = (budget: number, list: { id: string; json: string }[], listCap = 10) =>
+      ctx.scripts.ingestEvents({
+        id: 'a',
+        receivedAt: 50,
+        listCap,
+        idCap: 100,
+        budget,
+        events: list,
+        exportEnabled: false,
+      });
+    const storedIds = async () =>
+      (await redis.lrange(ctx.keys.events('a'), 0, -1)).map((j) => (JSON.parse(j) as { id: string }).id);
+    const dropped = () => redis.hgetall(ctx.keys.eventStats);
+
+    it('drops the oldest events to make room, keeping the byte total and counting the drops', async () => {
+      await createConnected('a');
+      await ingestSized(1000, sized(300, 'e1', 'e2', 'e3'));
+      expect(await storedIds()).toEqual(['e3', 'e2', 'e1']);
+      // A fourth would make 1200 bytes: e1 goes, in the same step.
+      await ingestSized(1000, sized(300, 'e4'));
+      expect(await storedIds()).toEqual(['e4', 'e3', 'e2']);
+      expect(await redis.hget(ctx.keys.solution('a'), 'eventBytes')).toBe('900');
+      // Two more at once: both stored, the two oldest dropped.
+      await ingestSized(1000, sized(300, 'e5', 'e6'));
+      expect(await storedIds()).toEqual(['e6', 'e5', 'e4']);
+      expect(await dropped()).toEqual({ 'dropped:budget': '3' });
+    });
+
+    it('counts the drops past the count cap, and keeps no event larger than the whole budget', async () => {
+      await createConnected('a');
+      const reply = await ingestSized(1000, [...sized(100, 'e1', 'e2', 'e3'), ...sized(1001, 'huge')], 2);
+      expect(reply).toEqual({
+        alertChannel: '',
+        accepted: [
+          { id: 'e1', seq: 1 },
+          { id: 'e2', seq: 2 },
+          { id: 'e3', seq: 3 },
+          { id: 'huge', seq: 0 },
+        ],
+      });
+      expect(await storedIds()).toEqual(['e3', 'e2']);
+      expect(await redis.hget(ctx.keys.solution('a'), 'eventBytes')).toBe('200');
+      expect(await dropped()).toEqual({ 'dropped:count': '1', 'dropped:oversize': '1' });
+    });
+
+    it('counts the bytes of a list stored before the budget existed, then holds it to the budget', async () => {
+      await createConnected('a');
+      const old = sized(400, 'old1', 'old2', 'old3');
+      await redis.lpush(ctx.keys.events('a'), ...old.map((e) => e.json));
+      await ingestSized(1000, sized(400, 'new1'));
+      expect(await storedIds()).toEqual(['new1', 'old3']);
+      expect(await redis.hget(ctx.keys.solution('a'), 'eventBytes')).toBe('800');
+    });
+  });
+});
+
+describe('storedEvents', () => {
+  const add = (...ids: string[]) =>
+    ctx.scripts.ingestEvents({
+      id: 'a',
+      receivedAt: 50,
+      listCap: 3,
+      idCap: 100,
+      budget: 1_000_000,
+      events: ids.map((id) => ({ id, json: id })),
+      exportEnabled: false,
+    });
+
+  it('reads events by sequence number while they are kept, newest first', async () => {
+    await createConnected('a');
+    expect(await ctx.scripts.storedEvents({ id: 'a', low: 1, high: 2 })).toEqual([]);
+    await add('e1', 'e2');
+    await add('e3');
+    expect(await ctx.scripts.storedEvents({ id: 'a', low: 1, high: 2 })).toEqual([
+      { seq: 2, json: 'e2' },
+      { seq: 1, json: 'e1' },
+    ]);
+    // The cap (3) drops e1 and e2: what is left of the stretch is read, the rest is gone.
+    await add('e4', 'e5');
+    expect(await ctx.scripts.storedEvents({ id: 'a', low: 2, high: 4 })).toEqual([
+      { seq: 4, json: 'e4' },
+      { seq: 3, json: 'e3' },
+    ]);
+    expect(await ctx.scripts.storedEvents({ id: 'a', low: 1, high: 2 })).toEqual([]);
   });
 });
 

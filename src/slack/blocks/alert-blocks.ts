@@ -207,10 +207,19 @@ function fitLines(lines: string[], max: number): { text: string; count: number }
   return { text: text || ' ', count };
 }
 
-/** A burst of security events from one solution, as one message. */
+/** An event a batch names that is no longer stored: the solution's byte budget made room for newer ones. */
+export interface DroppedEvent {
+  id: string;
+  dropped: true;
+}
+
+/**
+ * A burst of security events from one solution, as one message. Events no longer stored are listed by id
+ * as dropped, so the message still says how many arrived.
+ */
 export function eventBatchMessage(
   solution: { name: string; id: string },
-  events: SecurityEvent[],
+  events: (SecurityEvent | DroppedEvent)[],
 ): SlackMessage {
   const shown = events.slice(0, 10);
   const blocks: KnownBlock[] = [
@@ -223,6 +232,13 @@ export function eventBatchMessage(
     },
   ];
   for (const e of shown) {
+    if ('dropped' in e) {
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `id \`${escTrunc(e.id, 100)}\` (dropped: over budget)` }],
+      });
+      continue;
+    }
     const resource = e.resource ? `\nResource: \`${escTrunc(oneLine(e.resource), 300)}\`` : '';
     const description = e.description ? `\n${escTrunc(e.description, 1200)}` : '';
     blocks.push({
@@ -239,16 +255,18 @@ export function eventBatchMessage(
       ],
     });
   }
-  if (events.length > shown.length) {
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${events.length - shown.length} more events.` }],
-    });
+  const dropped = events.filter((e) => 'dropped' in e).length;
+  const notes = [
+    events.length > shown.length ? `…and ${events.length - shown.length} more events.` : '',
+    dropped > 0 ? `${dropped} of them no longer stored (dropped: over budget).` : '',
+  ].filter(Boolean);
+  if (notes.length > 0) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' ') }] });
   }
-  const first = events[0];
+  const first = events.find((e): e is SecurityEvent => !('dropped' in e));
   const text = first
     ? `${events.length} security event(s) from ${escTrunc(oneLine(solution.name), 150)}: ${first.severity} ${escTrunc(oneLine(first.title), 200)}`
-    : 'Security events';
+    : `${events.length} security event(s) from ${escTrunc(oneLine(solution.name), 150)}, no longer stored`;
   return { text, blocks };
 }
 
