@@ -16,6 +16,7 @@ import type { Keys } from '../storage/keys.js';
 import { securityEventSchema } from '../storage/report-repository.js';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 /** What every item's hash holds besides its own fields. */
 const base = {
@@ -118,6 +119,8 @@ interface KindSpec {
   /** Also queued per channel: the digest counts these when many wait for one channel. */
   backlog: boolean;
   ttlMs: number;
+  /** Kept this long once sent, when nothing reads a sent item again (a solution can make many). */
+  keepSentMs?: number;
   schema: z.ZodType;
 }
 
@@ -145,6 +148,7 @@ export const KINDS = {
     outbox: own('event-batch'),
     backlog: false,
     ttlMs: 7 * DAY,
+    keepSentMs: HOUR,
     schema: eventBatchSchema,
   },
   approval: {
@@ -237,6 +241,7 @@ export function addressOf(keys: Keys, ref: ItemRef): ItemAddress {
     key: spec.key(keys, ref.itemId),
     outbox: spec.outbox(keys),
     backlog: spec.backlog,
+    ...(spec.keepSentMs !== undefined ? { keepSentMs: spec.keepSentMs } : {}),
   };
 }
 

@@ -41,7 +41,7 @@ export interface PipelineDeps {
   solutions: SolutionRepository;
   flips: FlipRepository;
   /** The stored security events an event batch renders from. */
-  reports: Pick<ReportRepository, 'batchEvents'>;
+  reports: Pick<ReportRepository, 'batchEvents' | 'closeBatch'>;
   enrollments: EnrollmentRepository;
   delivery: DeliveryRepository;
   incidents: IncidentService;

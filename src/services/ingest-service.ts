@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { type HealthReport, type SecurityEvent, type Severity, severityRank } from '../domain/model.js';
+import { KINDS } from '../outbox/kinds.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { IngestOutcome, ReportRepository } from '../storage/report-repository.js';
+import { BATCH_REF_CAP, type IngestOutcome, type ReportRepository } from '../storage/report-repository.js';
 import type { GateRefusal } from '../storage/script-results.js';
 import type { IngestGate } from '../storage/scripts.js';
 import type { SolutionRepository } from '../storage/solution-repository.js';
@@ -103,24 +104,34 @@ export class IngestService {
     if (alertable.length > 0) {
       // The script answered the solution's alert channel with the write: no second read.
       const channel = stored.alertChannel || this.deps.defaultChannel;
-      // The batch id is derived from its first event: a retried request creates no second batch.
+      // The batch names its events (id and sequence number) instead of copying them: the solution's byte
+      // budget then bounds what its events take, and the handler renders them from the stored list.
+      const seqOf = new Map(stored.refs.map((r) => [r.id, r.seq]));
+      const refs: [string, number][] = alertable.map((e) => [e.id, seqOf.get(e.id) ?? 0]);
+      // A solution has one batch waiting at a time: events that arrive before it is posted join it, so a
+      // burst faster than Slack takes messages leaves one message waiting, not one per request.
+      // The batch id is derived from its events: a retried request creates no second batch.
       const batchId = `evb-${solutionId}-${createHash('sha256')
         .update(alertable.map((e) => e.id).join('\n'))
         .digest('hex')
         .slice(0, 24)}`;
-      // The batch names its events (id and sequence number) instead of copying them: the solution's byte
-      // budget then bounds what its events take, and the handler renders them from the stored list.
-      const seqOf = new Map(stored.refs.map((r) => [r.id, r.seq]));
-      const refs = alertable.slice(0, 50).map((e) => [e.id, seqOf.get(e.id) ?? 0]);
-      await this.deps.outbox.add(
-        'event-batch',
-        {
-          id: batchId,
-          channel,
-          fields: { solutionId, eventRefs: JSON.stringify(refs), count: String(alertable.length) },
-        },
-        receivedAt,
-      );
+      const joined = await this.deps.reports.joinOrOpenBatch(solutionId, batchId, refs, alertable.length);
+      if (joined === 'open') {
+        await this.deps.outbox.add(
+          'event-batch',
+          {
+            id: batchId,
+            channel,
+            fields: {
+              solutionId,
+              eventRefs: JSON.stringify(refs.slice(0, BATCH_REF_CAP)),
+              count: String(alertable.length),
+            },
+          },
+          receivedAt,
+        );
+        await this.deps.reports.openBatch(solutionId, batchId, KINDS['event-batch'].ttlMs);
+      }
     }
     if (accepted.length > 0)
       await this.deps.onAccepted?.('event', solutionId, accepted).catch(() => undefined);

@@ -24,6 +24,8 @@ export interface ItemAddress {
   outbox: string;
   /** Also in its channel's backlog (flips: the digest counts them). */
   backlog: boolean;
+  /** How long the item is kept once sent, when nothing reads it after that (shorter than its TTL). */
+  keepSentMs?: number;
 }
 
 export interface DeliveryError {
@@ -97,6 +99,7 @@ export class DeliveryRepository {
       key,
       fields: { ...fields, delivery: state, deliveredAt: String(now) },
     });
+    if (state === 'sent' && addr.keepSentMs !== undefined) tx.pexpire(key, addr.keepSentMs);
     await tx.exec();
   }
 

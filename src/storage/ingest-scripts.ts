@@ -159,6 +159,46 @@ export class IngestScripts {
     return { count, pttlMs };
   }
 
+  /** New events join the solution's open event batch ('closed': start a new one). */
+  async joinEventBatch(a: {
+    solutionId: string;
+    batchId: string;
+    refs: [string, number][];
+    count: number;
+    refCap: number;
+  }): Promise<ScriptOutcome<'joinEventBatch'>> {
+    const { keys } = this;
+    const reply = await this.run(
+      'joinEventBatch',
+      [keys.openEventBatch(a.solutionId), keys.eventBatch(a.batchId)],
+      [a.batchId, JSON.stringify(a.refs), a.count, a.refCap],
+    );
+    return decodeResult('joinEventBatch', reply);
+  }
+
+  /** Extends a held key's time to live if it still holds `value`. */
+  async extendIfHeld(a: {
+    key: string;
+    value: string;
+    ttlMs: number;
+  }): Promise<ScriptOutcome<'extendIfHeld'>> {
+    return decodeResult('extendIfHeld', await this.run('extendIfHeld', [a.key], [a.value, a.ttlMs]));
+  }
+
+  /** The batch takes no more events: it is being rendered. */
+  async closeEventBatch(a: {
+    solutionId: string;
+    batchId: string;
+  }): Promise<ScriptOutcome<'closeEventBatch'>> {
+    const { keys } = this;
+    const reply = await this.run(
+      'closeEventBatch',
+      [keys.openEventBatch(a.solutionId), keys.eventBatch(a.batchId)],
+      [a.batchId],
+    );
+    return decodeResult('closeEventBatch', reply);
+  }
+
   protected run(name: ScriptName, keys: string[], argv: LuaArg[]): Promise<unknown> {
     return runLua(this.redis, STORAGE_LUA, name, keys, argv);
   }

@@ -73,6 +73,8 @@ export function buildKeys(prefix: string) {
     channelPace: (channel: string) => `${p}:pace:${channel}`,
     /** HASH: an event batch waiting to be posted. */
     eventBatch: (batchId: string) => `${p}:event-batch:${batchId}`,
+    /** STRING with PX: the id of a solution's event batch still taking new events (one waits at a time). */
+    openEventBatch: (solutionId: string) => `${p}:open-event-batch:${solutionId}`,
     /** ZSET incident flip id -> when to remind the channel that it is still open and unacknowledged. */
     reminders: `${p}:reminders`,
     /** HASH: a reminder waiting to be posted in an incident's thread. */

@@ -19,6 +19,16 @@ export type IngestOutcome = 'applied' | 'history-only' | 'missing' | 'not-connec
 export const DROP_REASONS = ['budget', 'count', 'oversize'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/** How long a solution's batch opening is held while its creator writes the batch item. */
+const OPENING_MS = 5_000;
+
+/** How many events one batch names (a message shows the first few; the rest are counted). */
+export const BATCH_REF_CAP = 50;
+
+const batchRefsSchema = z.array(
+  z.tuple([z.string(), z.number().int().min(0)]).transform(([id, seq]) => ({ id, seq })),
+);
+
 /** An event a batch refers to, as stored now: the event, or its id when it is no longer stored. */
 export type BatchEntry = SecurityEvent | { id: string; dropped: true };
 
@@ -123,6 +133,61 @@ export class ReportRepository {
       const event = kept.get(r.seq);
       return event && event.id === r.id ? event : { id: r.id, dropped: true as const };
     });
+  }
+
+  /**
+   * New events join the solution's event batch still waiting to be posted. 'open' when there is none (or it
+   * started rendering) and this caller now holds the solution's opening for `newId`: it writes that batch,
+   * then calls `openBatch`. Two requests racing make one batch: the second joins the first's.
+   */
+  async joinOrOpenBatch(
+    solutionId: string,
+    newId: string,
+    refs: [string, number][],
+    count: number,
+  ): Promise<'joined' | 'open'> {
+    const { redis, keys, scripts } = this.ctx;
+    const openKey = keys.openEventBatch(solutionId);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const open = await redis.get(openKey);
+      if (open !== null) {
+        const joined = await scripts.joinEventBatch({
+          solutionId,
+          batchId: open,
+          refs,
+          count,
+          refCap: BATCH_REF_CAP,
+        });
+        if (joined === 'joined') return 'joined';
+        // Its creator is writing it: a moment, then join it.
+        if (joined === 'not-yet') {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          continue;
+        }
+      }
+      // Held briefly until the batch is written: a creator that dies leaves no opening behind for long.
+      if ((await redis.set(openKey, newId, 'PX', OPENING_MS, 'NX')) === 'OK') return 'open';
+    }
+    return 'open'; // a batch of its own: never lose events to contention
+  }
+
+  /** The new batch is written: it takes the events that arrive until it is rendered. */
+  async openBatch(solutionId: string, batchId: string, ttlMs: number): Promise<void> {
+    const key = this.ctx.keys.openEventBatch(solutionId);
+    await this.ctx.scripts.extendIfHeld({ key, value: batchId, ttlMs });
+  }
+
+  /** The batch takes no more events, and what joined it: read after closing, so nothing joins unseen. */
+  async closeBatch(
+    solutionId: string,
+    batchId: string,
+  ): Promise<{ refs: StoredEventRef[]; count: number } | null> {
+    const { redis, keys, scripts } = this.ctx;
+    if ((await scripts.closeEventBatch({ solutionId, batchId })) === 'missing') return null;
+    const [refs, count] = await redis.hmget(keys.eventBatch(batchId), 'eventRefs', 'count');
+    const parsed = batchRefsSchema.safeParse(safeJson(refs ?? ''));
+    if (!parsed.success) return null;
+    return { refs: parsed.data, count: Math.max(Number(count) || 0, parsed.data.length) };
   }
 
   /** Events dropped from the stored lists since the start, every solution together, per reason. */

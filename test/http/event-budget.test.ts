@@ -115,3 +115,46 @@ describe('when a burst of events is posted to Slack', () => {
     );
   });
 });
+
+describe('when a solution sends events faster than Slack takes messages', () => {
+  it('keeps one batch waiting that later events join: every event is in exactly one message', async ({
+    app,
+    fake,
+    secsol,
+  }) => {
+    const s = await secsol.createSolution('Burst Joiner');
+    const sent = 40;
+    await Promise.all(
+      Array.from({ length: sent }, (_, i) =>
+        secsol
+          .postEvents(s, { events: [{ id: `j${i}`, severity: 'critical', title: `Finding j${i}` }] })
+          .then((res) => expect(res.status).toBe(202)),
+      ),
+    );
+    // Never more than one batch of this solution open and waiting (plus the one being posted).
+    const items = await app.ctx.redis.zrange(app.ctx.keys.kindOutbox('event-batch'), '0', '-1');
+    expect(items.filter((id) => id.startsWith(`evb-${s.id}-`)).length).toBeLessThanOrEqual(2);
+
+    const counted = () =>
+      fake.calls
+        .filter(eventBatchPosts(s.id))
+        .reduce((sum, c) => sum + Number(/^(\d+) security event/.exec(String(c.args.text))?.[1] ?? 0), 0);
+    await waitUntil(() => counted() === sent, { timeoutMs: 15_000, message: 'every event posted' });
+    const posts = fake.calls.filter(eventBatchPosts(s.id));
+    expect(posts.length).toBeLessThan(sent / 4);
+    // Each event in one message only: the batches that joined are closed before they are read.
+    const shown = posts.flatMap((c) =>
+      [...JSON.stringify(c.args.blocks).matchAll(/Finding (j\d+)/g)].map((m) => m[1]),
+    );
+    expect(new Set(shown).size).toBe(shown.length);
+    // Sent, a batch is kept an hour, not its week: a solution posting around the clock leaves a bounded trail.
+    const meta = posts[0]?.args.metadata as { event_payload: { delivery_id: string } } | undefined;
+    const first = meta?.event_payload.delivery_id ?? '';
+    await waitUntil(
+      async () => (await app.ctx.redis.hget(app.ctx.keys.eventBatch(first), 'delivery')) === 'sent',
+    );
+    const ttl = await app.ctx.redis.pttl(app.ctx.keys.eventBatch(first));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+  });
+});

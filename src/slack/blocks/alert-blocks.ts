@@ -220,14 +220,17 @@ export interface DroppedEvent {
 export function eventBatchMessage(
   solution: { name: string; id: string },
   events: (SecurityEvent | DroppedEvent)[],
+  /** How many events the batch stands for, when it names fewer than that (a long burst). */
+  total = events.length,
 ): SlackMessage {
   const shown = events.slice(0, 10);
+  const count = Math.max(total, events.length);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `:shield: *${events.length} security event${events.length === 1 ? '' : 's'}* from *${name(solution)}*`,
+        text: `:shield: *${count} security event${count === 1 ? '' : 's'}* from *${name(solution)}*`,
       },
     },
   ];
@@ -257,7 +260,7 @@ export function eventBatchMessage(
   }
   const dropped = events.filter((e) => 'dropped' in e).length;
   const notes = [
-    events.length > shown.length ? `…and ${events.length - shown.length} more events.` : '',
+    count > shown.length ? `…and ${count - shown.length} more events.` : '',
     dropped > 0 ? `${dropped} of them no longer stored (dropped: over budget).` : '',
   ].filter(Boolean);
   if (notes.length > 0) {
@@ -265,8 +268,8 @@ export function eventBatchMessage(
   }
   const first = events.find((e): e is SecurityEvent => !('dropped' in e));
   const text = first
-    ? `${events.length} security event(s) from ${escTrunc(oneLine(solution.name), 150)}: ${first.severity} ${escTrunc(oneLine(first.title), 200)}`
-    : `${events.length} security event(s) from ${escTrunc(oneLine(solution.name), 150)}, no longer stored`;
+    ? `${count} security event(s) from ${escTrunc(oneLine(solution.name), 150)}: ${first.severity} ${escTrunc(oneLine(first.title), 200)}`
+    : `${count} security event(s) from ${escTrunc(oneLine(solution.name), 150)}, no longer stored`;
   return { text, blocks };
 }
 
