@@ -98,6 +98,11 @@ interface KindSpec {
   backlog: boolean;
   ttlMs: number;
   schema: z.ZodType;
+  /**
+   * Requests people answer at their own pace (approvals): in a channel they share with alerts they give
+   * way to any alert waiting for it (outbox/deliverer.ts), so a flood of them never delays an alert.
+   */
+  yieldsToAlerts?: true;
 }
 
 const own = (kind: string) => (keys: Keys) => keys.kindOutbox(kind);
@@ -132,6 +137,7 @@ export const KINDS = {
     backlog: false,
     ttlMs: 365 * DAY,
     schema: approvalSchema,
+    yieldsToAlerts: true,
   },
   /** Shows a decision in the approval request message. */
   'approval-edit': {
@@ -140,6 +146,7 @@ export const KINDS = {
     backlog: false,
     ttlMs: 7 * DAY,
     schema: approvalEditSchema,
+    yieldsToAlerts: true,
   },
   /** Re-renders an open incident's message from its current state (acknowledge, snooze…). */
   'incident-edit': {
@@ -217,6 +224,12 @@ export function addressOf(keys: Keys, ref: ItemRef): ItemAddress {
     outbox: spec.outbox(keys),
     backlog: spec.backlog,
   };
+}
+
+/** Whether the kind's items give way to alerts in their channel's pacing (KindSpec.yieldsToAlerts). */
+export function yieldsToAlerts(kind: Kind): boolean {
+  const spec: KindSpec = KINDS[kind];
+  return spec.yieldsToAlerts === true;
 }
 
 /** The stored hash as its kind's schema reads it; a corrupt item can never be delivered. */

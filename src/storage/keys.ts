@@ -60,6 +60,8 @@ export function buildKeys(prefix: string) {
     openDigest: (channel: string) => `${p}:open-digest:${channel}`,
     /** STRING with PX: when the channel may next receive a message (Slack allows ~1/s per channel). */
     channelPace: (channel: string) => `${p}:pace:${channel}`,
+    /** STRING with PX: an alert is waiting for the channel's lease; approval requests give way meanwhile. */
+    channelAlertWaiting: (channel: string) => `${p}:pace-alert:${channel}`,
     /** HASH: an event batch waiting to be posted. */
     eventBatch: (batchId: string) => `${p}:event-batch:${batchId}`,
     /** ZSET incident flip id -> when to remind the channel that it is still open and unacknowledged. */
