@@ -157,6 +157,10 @@ export const envSchema = z
       .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')),
     SECSOL_TICK_EVERY: duration('1s'),
     SECSOL_RATE_LIMIT: int(600, 1, 1_000_000),
+    // Self-enrollment's bounds (issue 8 item 4): accepted enrollments per minute across the deployment, and
+    // requests waiting for a decision; each posts an approval request that people must answer.
+    SECSOL_ENROLL_RATE: int(10, 1, 100_000),
+    SECSOL_ENROLL_MAX_PENDING: int(50, 1, 100_000),
     SECSOL_DIGEST_THRESHOLD: int(5, 2, 10_000),
     SECSOL_DIGEST_WINDOW: duration('60s'),
     SECSOL_FLAP_WINDOW: duration('30m'),

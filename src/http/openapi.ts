@@ -30,7 +30,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'A solution asks to be connected; an approval request is posted to Slack',
     auth: 'enrollment',
     body: enrollBody,
-    responses: { 202: '`{ enrollmentId, status: "pending" }`', ...ERRORS },
+    responses: {
+      202: '`{ enrollmentId, status: "pending" }`',
+      ...ERRORS,
+      429: 'Too many enrollments this minute (`secsol_rate_limited`, SECSOL_ENROLL_RATE), or too many waiting for a decision (`secsol_enrollment_backlog`, SECSOL_ENROLL_MAX_PENDING): nothing was created; see `Retry-After`',
+    },
   },
   'GET /api/v1/enroll/:enrollmentId': {
     summary: 'The decision on an enrollment; the token is returned once, on the first read after approval',

@@ -94,6 +94,8 @@ export function buildKeys(prefix: string) {
     enrollment: (enrollmentId: string) => `${p}:enroll:${enrollmentId}`,
     /** SET of the enrollment ids of one solution (finds its pending request). */
     solutionEnrollments: (id: string) => `${p}:sol-enrollments:${id}`,
+    /** ZSET enrollment id -> createdAt: the requests waiting for a decision (counted to cap them). */
+    pendingEnrollments: `${p}:enroll-pending`,
     /** STREAM of audit records (fields: `entry` = JSON), capped; and one per solution. */
     audit: `${p}:auditlog`,
     solutionAudit: (id: string) => `${p}:auditlog:${id}`,
