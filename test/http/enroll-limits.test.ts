@@ -33,7 +33,10 @@ test('past the rate, enrollments are refused with 429 and Retry-After, and nothi
     expect((await enroll(secsol, name)).status).toBe(202);
   const refused = await enroll(secsol, 'Scanner D');
   expect(refused.status).toBe(429);
-  expect(refused.body).toEqual({ error: 'secsol_rate_limited', message: expect.stringMatching(/3 a minute/) });
+  expect(refused.body).toEqual({
+    error: 'secsol_rate_limited',
+    message: expect.stringMatching(/3 a minute/),
+  });
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   expect(await solutionIds(secsol)).toEqual(['scanner-a', 'scanner-b', 'scanner-c']);
 });
