@@ -64,6 +64,11 @@ test('past the pending cap, enrollments are refused until approvers decide one',
   expect((await secsol.admin('POST', `/api/v1/enroll/${second}/deny`)).status).toBe(200);
   expect((await enroll(secsol, 'Scanner D')).status).toBe(202);
   expect(await solutionIds(secsol)).toEqual(['scanner-a', 'scanner-b', 'scanner-c', 'scanner-d']);
+
+  // Operators see the backlog and the refusals.
+  const metrics = (await secsol.api('GET', '/metrics')).text;
+  expect(metrics).toMatch(/^secsol_enrollments_pending 2$/m);
+  expect(metrics).toMatch(/^secsol_http_requests_total\{route="\/api\/v1\/enroll",status="429"\} 2$/m);
 });
 
 test('a request whose solution was deleted no longer holds a place', async ({ startSecsol }) => {
