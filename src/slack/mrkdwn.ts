@@ -13,6 +13,11 @@
  * pair, wherever it stands. Each look-alike is one UTF-16 unit, like the character it replaces, so the
  * lengths (and Slack's limits, which escTrunc keeps) do not change. Local mode draws them back as typed
  * (render-text.ts).
+ *
+ * Slack opens and closes `*`, `_` and `~` only at a word boundary, so one between two letters or digits
+ * (`invalid_client`, `not_reported`, `2*3`) can never pair and is kept as typed: identifiers stay
+ * searchable and copyable. The text's own ends count as boundaries (the text may sit right after a
+ * delimiter of ours). Backticks are always replaced.
  */
 
 /** Each mrkdwn formatting character and its inert look-alike. */
@@ -27,9 +32,20 @@ function escEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** User text for mrkdwn: entities escaped, formatting characters neutralised. */
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** Formatting characters that could open or close a span, as their look-alikes (see above). */
+function neutralise(text: string): string {
+  return text.replace(/[*_~`]/g, (c, at: number) =>
+    c !== '`' && WORD_CHAR.test(text[at - 1] ?? '') && WORD_CHAR.test(text[at + 1] ?? '')
+      ? c
+      : (FORMATTING_LOOKALIKES[c] ?? c),
+  );
+}
+
+/** User text for mrkdwn: entities escaped, formatting characters that could pair neutralised. */
 export function esc(text: string): string {
-  return escEntities(text).replace(/[*_~`]/g, (c) => FORMATTING_LOOKALIKES[c] ?? c);
+  return escEntities(neutralise(text));
 }
 
 /**
@@ -66,7 +82,8 @@ function truncEscaped(escaped: string, max: number): string {
 
 /** Escapes (esc), then truncates without cutting an entity in half. */
 export function escTrunc(text: string, max: number): string {
-  return truncEscaped(esc(text), max);
+  // A character esc kept inside a word stands at a boundary once the cut mark follows it: neutralise it.
+  return truncEscaped(esc(text), max).replace(/[*_~](?=…$)/, (c) => FORMATTING_LOOKALIKES[c] ?? c);
 }
 
 /** Escapes for a code span (escCode), then truncates without cutting an entity in half. */

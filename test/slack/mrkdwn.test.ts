@@ -62,6 +62,23 @@ describe('esc', () => {
       expect(esc(NAME)).toHaveLength(NAME.length);
     });
 
+    it.each(['invalid_client', 'not_reported', '2*3*4', 'a~b', 'naïve_é'])(
+      'keeps %j, where no character is at a word boundary, as typed',
+      (text) => {
+        expect(esc(text)).toBe(text);
+      },
+    );
+
+    it('neutralises a character at a word boundary, next to punctuation, or at either end', () => {
+      expect(esc('x _y_ z*')).toBe('x \u02cdy\u02cd z\u2217');
+      expect(esc('(*a*)')).toBe('(\u2217a\u2217)');
+      expect(esc('a`b')).toBe('a\u02cbb');
+    });
+
+    it('neutralises a character kept inside a word when the cut puts it at the end', () => {
+      expect(escTrunc('invalid_client', 9)).toBe('invalid\u02cd…');
+    });
+
     it('keeps escTrunc within its limit', () => {
       const long = `${'*_~`'.repeat(100)}<&>`;
       for (const max of [1, 2, 50, 399, 400, 401, 500]) {
