@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'secsol_conflict'
   | 'secsol_payload_too_large'
   | 'secsol_rate_limited'
+  | 'secsol_enrollment_backlog'
   | 'secsol_unavailable'
   | 'secsol_api_disabled';
 
@@ -25,6 +26,8 @@ const STATUS: Record<ErrorCode, number> = {
   secsol_conflict: 409,
   secsol_payload_too_large: 413,
   secsol_rate_limited: 429,
+  /** Too many enrollment requests wait for a decision: approvers must decide some first. */
+  secsol_enrollment_backlog: 429,
   secsol_unavailable: 503,
   secsol_api_disabled: 404,
 };

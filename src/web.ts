@@ -78,7 +78,15 @@ function routes(o: WebOptions) {
     draining: o.draining,
     version: o.version,
   });
-  registerEnrollRoutes(router, { auth, service: parts.solutions, enrollmentKey: config.enrollmentKey });
+  registerEnrollRoutes(router, {
+    auth,
+    service: parts.solutions,
+    enrollmentKey: config.enrollmentKey,
+    enrollments: parts.repositories.enrollments,
+    limiter,
+    bounds: config.enrollment,
+    now,
+  });
   registerIngestRoutes(router, {
     auth,
     limiter,

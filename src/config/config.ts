@@ -88,6 +88,8 @@ export interface Config {
     readonly remindEvery: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Self-enrollment's bounds: accepted enrollments per minute (all web processes) and pending requests. */
+  readonly enrollment: { readonly ratePerMinute: number; readonly maxPending: number };
   /** Web processes serving PORT together (node:cluster), SECSOL_WEB_PROCESSES. */
   readonly webProcesses: number;
   /** Reverse proxies (CIDRs) whose X-Forwarded-For header names the client address. */
@@ -227,6 +229,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
       remindEvery: e.SECSOL_REMIND_EVERY,
     },
     rateLimitPerMinute: e.SECSOL_RATE_LIMIT,
+    enrollment: { ratePerMinute: e.SECSOL_ENROLL_RATE, maxPending: e.SECSOL_ENROLL_MAX_PENDING },
     webProcesses: e.SECSOL_WEB_PROCESSES,
     shutdownBudget: e.SECSOL_SHUTDOWN_BUDGET,
     faults: frozenSet(

@@ -186,6 +186,10 @@ export const envSchema = z
     // The bytes of security events kept per solution; the oldest are dropped past it. At least the largest
     // event, so that a new event always fits.
     SECSOL_EVENT_BUDGET: byteSize('4MiB', LARGEST_EVENT_BYTES),
+    // Self-enrollment's bounds (issue 8 item 4): accepted enrollments per minute across the deployment, and
+    // requests waiting for a decision; each posts an approval request that people must answer.
+    SECSOL_ENROLL_RATE: int(10, 1, 100_000),
+    SECSOL_ENROLL_MAX_PENDING: int(50, 1, 100_000),
     SECSOL_DIGEST_THRESHOLD: int(5, 2, 10_000),
     SECSOL_DIGEST_WINDOW: duration('60s'),
     SECSOL_FLAP_WINDOW: duration('30m'),

@@ -114,6 +114,12 @@ export function createMetrics(deps: MetricsDeps) {
     },
   });
   new Gauge({
+    name: 'secsol_enrollments_pending',
+    help: 'Enrollment requests waiting for a decision (refused past SECSOL_ENROLL_MAX_PENDING; the refusals: secsol_http_requests_total{route="/api/v1/enroll",status="429"})',
+    registers: [registry],
+    collect: fromRedis(async (g) => g.set(await ctx.redis.zcard(ctx.keys.pendingEnrollments))),
+  });
+  new Gauge({
     name: 'secsol_delivery_errors',
     help: 'Recent deliveries Slack refused for good (capped list)',
     registers: [registry],

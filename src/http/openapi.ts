@@ -34,6 +34,7 @@ export const OPERATIONS: Record<string, Operation> = {
       202: '`{ enrollmentId, status: "pending" }`',
       409: 'A solution with this name exists: `{ error, message, existingId }`',
       ...ERRORS,
+      429: 'Too many enrollments this minute (`secsol_rate_limited`, SECSOL_ENROLL_RATE), or too many waiting for a decision (`secsol_enrollment_backlog`, SECSOL_ENROLL_MAX_PENDING): nothing was created; see `Retry-After`',
     },
   },
   'GET /api/v1/enroll/:enrollmentId': {

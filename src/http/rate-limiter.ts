@@ -9,11 +9,11 @@ export class RateLimiter {
   ) {}
 
   /** Counts one hit for `subject`; throws 429 with Retry-After once `limit` is passed in this window. */
-  async hit(subject: string, limit: number, now: number): Promise<void> {
+  async hit(subject: string, limit: number, now: number, message = 'too many requests'): Promise<void> {
     const window = Math.floor(now / this.windowMs);
     const { count, pttlMs } = await this.ctx.scripts.rateHit({ subject, window, windowMs: this.windowMs });
     if (count > limit) {
-      throw new AppError('secsol_rate_limited', 'too many requests', {
+      throw new AppError('secsol_rate_limited', message, {
         retryAfterSec: Math.max(1, Math.ceil(pttlMs / 1000)),
       });
     }

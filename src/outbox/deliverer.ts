@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { classifySlackError } from '../slack/web-client.js';
 import type { DeliveryRepository } from '../storage/delivery-repository.js';
 import { HANDLERS } from './handlers/index.js';
-import { type ItemRef, type Kind, parseDeliverJob, parseItem } from './kinds.js';
+import { type ItemRef, type Kind, parseDeliverJob, parseItem, yieldsToAlerts } from './kinds.js';
 import { FINAL, type PipelineDeps, RetryLater, runSteps } from './pipeline.js';
 
 export interface DelivererOptions {
@@ -60,7 +60,13 @@ export class Deliverer {
       await this.delivery.dropFromOutbox(addr, channel);
       return 'already-done';
     }
-    const lease = await this.delivery.acquireChannel(channel, this.opts.leaseMs);
+    // Approval requests give way to alerts waiting for the same channel (the lease's claim, in
+    // acquireChannel). Chosen over BullMQ job priorities: a priority only orders which job a worker takes
+    // next, while the wait happens at the channel's lease, where every delayed job wakes and races again.
+    // Giving way happens before the lease is taken and nothing is sent, so exactly-once is untouched.
+    const lease = await this.delivery.acquireChannel(channel, this.opts.leaseMs, {
+      yields: yieldsToAlerts(ref.kind),
+    });
     if ('waitMs' in lease) return this.delay(job, token, lease.waitMs + Math.floor(Math.random() * 100));
     this.held.set(`${channel}\n${lease.token}`, lease.token);
     let posted = false;

@@ -122,6 +122,11 @@ interface KindSpec {
   /** Kept this long once sent, when nothing reads a sent item again (a solution can make many). */
   keepSentMs?: number;
   schema: z.ZodType;
+  /**
+   * Requests people answer at their own pace (approvals): in a channel they share with alerts they give
+   * way to any alert waiting for it (outbox/deliverer.ts), so a flood of them never delays an alert.
+   */
+  yieldsToAlerts?: true;
 }
 
 const own = (kind: string) => (keys: Keys) => keys.kindOutbox(kind);
@@ -157,6 +162,7 @@ export const KINDS = {
     backlog: false,
     ttlMs: 365 * DAY,
     schema: approvalSchema,
+    yieldsToAlerts: true,
   },
   /** Shows a decision in the approval request message. */
   'approval-edit': {
@@ -165,6 +171,7 @@ export const KINDS = {
     backlog: false,
     ttlMs: 7 * DAY,
     schema: approvalEditSchema,
+    yieldsToAlerts: true,
   },
   /** Re-renders an open incident's message from its current state (acknowledge, snooze…). */
   'incident-edit': {
@@ -243,6 +250,12 @@ export function addressOf(keys: Keys, ref: ItemRef): ItemAddress {
     backlog: spec.backlog,
     ...(spec.keepSentMs !== undefined ? { keepSentMs: spec.keepSentMs } : {}),
   };
+}
+
+/** Whether the kind's items give way to alerts in their channel's pacing (KindSpec.yieldsToAlerts). */
+export function yieldsToAlerts(kind: Kind): boolean {
+  const spec: KindSpec = KINDS[kind];
+  return spec.yieldsToAlerts === true;
 }
 
 /** The stored hash as its kind's schema reads it; a corrupt item can never be delivered. */

@@ -1,11 +1,60 @@
 /**
- * Text safety for Slack. Only `&`, `<` and `>` need escaping in mrkdwn, and they are exactly what makes
- * `<!channel>`, `<@U…>` or `<https://evil|label>` live; every user-controlled string goes through
- * `esc` before it is placed in mrkdwn or in a message's top-level `text`.
+ * Text safety for Slack. `&`, `<` and `>` are escaped: they are exactly what makes `<!channel>`, `<@U…>` or
+ * `<https://evil|label>` live. Every user-controlled string goes through `esc` (or `escTrunc`) before it
+ * is placed in mrkdwn or in a message's top-level `text`; inside a code span, through `escCode` (or
+ * `codeTrunc`).
+ *
+ * Formatting characters are neutralised too: a solution named `*bold*`, `_x_`, `~s~` or with a backtick
+ * would otherwise format itself and break the bold or italics around it (`*${name}*`). Slack has no
+ * escape character for them, so each is replaced by a look-alike that Slack's parser does not know
+ * (`*` → `∗`, `_` → `ˍ`, `~` → `∼`, `` ` `` → `ˋ`). Chosen over inserting zero-width characters next to
+ * them: whether a zero-width space makes a word boundary (it does: it is the known way to force bold
+ * inside a word) or not depends on Slack's parser, while a character that is not a delimiter can never
+ * pair, wherever it stands. Each look-alike is one UTF-16 unit, like the character it replaces, so the
+ * lengths (and Slack's limits, which escTrunc keeps) do not change. Local mode draws them back as typed
+ * (render-text.ts).
+ *
+ * Slack opens and closes `*`, `_` and `~` only at a word boundary, so one between two letters or digits
+ * (`invalid_client`, `not_reported`, `2*3`) can never pair and is kept as typed: identifiers stay
+ * searchable and copyable. The text's own ends count as boundaries (the text may sit right after a
+ * delimiter of ours). Backticks are always replaced.
  */
 
-export function esc(text: string): string {
+/** Each mrkdwn formatting character and its inert look-alike. */
+export const FORMATTING_LOOKALIKES: Readonly<Record<string, string>> = {
+  '*': '\u2217',
+  _: '\u02cd',
+  '~': '\u223c',
+  '`': '\u02cb',
+};
+
+function escEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** Formatting characters that could open or close a span, as their look-alikes (see above). */
+function neutralise(text: string): string {
+  return text.replace(/[*_~`]/g, (c, at: number) =>
+    c !== '`' && WORD_CHAR.test(text[at - 1] ?? '') && WORD_CHAR.test(text[at + 1] ?? '')
+      ? c
+      : (FORMATTING_LOOKALIKES[c] ?? c),
+  );
+}
+
+/** User text for mrkdwn: entities escaped, formatting characters that could pair neutralised. */
+export function esc(text: string): string {
+  return escEntities(neutralise(text));
+}
+
+/**
+ * User text for inside a code span or block, where Slack shows `*`, `_` and `~` as typed (an id, a cron
+ * expression, a command to copy): entities escaped, and only the backtick, which would end the span,
+ * neutralised.
+ */
+export function escCode(text: string): string {
+  return escEntities(text).replace(/`/g, FORMATTING_LOOKALIKES['`'] ?? "'");
 }
 
 /** Cuts text to `max` characters, marking the cut. Counts UTF-16 units, as Slack's limits do. */
@@ -21,15 +70,25 @@ function dropHalfPair(text: string): string {
   return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }
 
-/** Escapes, then truncates without cutting an entity in half. */
-export function escTrunc(text: string, max: number): string {
-  const escaped = esc(text);
+/** Truncates escaped text without cutting an entity in half. */
+function truncEscaped(escaped: string, max: number): string {
   if (escaped.length <= max) return escaped;
   if (max < 1) return '';
   let cut = dropHalfPair(escaped.slice(0, max - 1));
   const amp = cut.lastIndexOf('&');
   if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
   return `${cut}…`;
+}
+
+/** Escapes (esc), then truncates without cutting an entity in half. */
+export function escTrunc(text: string, max: number): string {
+  // A character esc kept inside a word stands at a boundary once the cut mark follows it: neutralise it.
+  return truncEscaped(esc(text), max).replace(/[*_~](?=…$)/, (c) => FORMATTING_LOOKALIKES[c] ?? c);
+}
+
+/** Escapes for a code span (escCode), then truncates without cutting an entity in half. */
+export function codeTrunc(text: string, max: number): string {
+  return truncEscaped(escCode(text), max);
 }
 
 /** Collapses whitespace runs (200 newlines in a name must not blow up a message). */

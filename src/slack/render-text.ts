@@ -2,6 +2,8 @@
  * Block Kit as plain terminal text: how local mode and `npm run slack` show what Slack would display.
  */
 
+import { FORMATTING_LOOKALIKES } from './mrkdwn.js';
+
 type AnyBlock = Record<string, unknown>;
 
 /** How text is drawn: ANSI bold and italics on a terminal, plain words in a file or a pipe. */
@@ -54,6 +56,12 @@ const EMOJI: Record<string, string> = {
   ':tada:': '🎉',
   ':construction:': '🚧',
 };
+
+/** esc's look-alikes (mrkdwn.ts) back to the characters typed: local mode shows a name as typed. */
+const TYPED: Record<string, string> = Object.fromEntries(
+  Object.entries(FORMATTING_LOOKALIKES).map(([typed, lookalike]) => [lookalike, typed]),
+);
+const LOOKALIKE = new RegExp(`[${Object.keys(TYPED).join('')}]`, 'g');
 
 const ESC = String.fromCharCode(27);
 const bold = (t: string, s: TextStyle) => (s.ansi ? `${ESC}[1m${t}${ESC}[22m` : t);
@@ -110,6 +118,8 @@ export function mrkdwnToText(text: string, style: TextStyle = PLAIN): string {
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')
+      // The formatting characters esc neutralised are drawn as the user typed them (after the formatting).
+      .replace(LOOKALIKE, (c) => TYPED[c] ?? c)
   );
 }
 

@@ -43,6 +43,9 @@ export interface DeliveryError {
 
 export const DELIVERY_ERROR_CAP = 500;
 
+/** How long an alert's claim on a channel outlives the wait it was told (acquireChannel). */
+const ALERT_CLAIM_MARGIN_MS = 1000;
+
 export class DeliveryRepository {
   constructor(private readonly ctx: StorageContext) {}
 
@@ -141,9 +144,23 @@ export class DeliveryRepository {
   /**
    * Takes the channel's lease: one sender per channel at a time, across all workers. Returns the token,
    * or the milliseconds to wait. The lease expires by itself if its holder dies.
+   *
+   * Alerts go before approval requests in a channel they share (`yields`: the caller is a request). An
+   * alert that finds the lease taken marks the channel as wanted by an alert for a little longer than it
+   * will wait; a request that finds the mark does not take the lease and waits until the mark is gone.
+   * So after the send in progress, the next slot is the alert's, however many requests were queued first
+   * (they all race for the lease at the same instants, and the alert would otherwise win one race in N).
    */
-  async acquireChannel(channel: string, leaseMs: number): Promise<{ token: string } | { waitMs: number }> {
+  async acquireChannel(
+    channel: string,
+    leaseMs: number,
+    opts: { yields?: boolean } = {},
+  ): Promise<{ token: string } | { waitMs: number }> {
     const { redis, keys } = this.ctx;
+    if (opts.yields) {
+      const alertWaits = await redis.pttl(keys.channelAlertWaiting(channel));
+      if (alertWaits > 0) return { waitMs: Math.max(alertWaits, 20) };
+    }
     const token = randomUUID();
     const ok = await redis.set(keys.channelPace(channel), token, 'PX', leaseMs, 'NX');
     if (ok === 'OK') return { token };
@@ -153,7 +170,12 @@ export class DeliveryRepository {
     ]);
     // A pacing gap ends exactly at its TTL; a sender holding the lease usually finishes long before the
     // lease would expire, so look again soon rather than sleeping through the whole lease.
-    return { waitMs: holder === 'gap' ? Math.max(ttl, 20) : Math.min(Math.max(ttl, 20), 250) };
+    const waitMs = holder === 'gap' ? Math.max(ttl, 20) : Math.min(Math.max(ttl, 20), 250);
+    if (!opts.yields) {
+      // Outlives the alert's wait (plus the delayed job's way back to a worker); refreshed while it waits.
+      await redis.set(keys.channelAlertWaiting(channel), '1', 'PX', waitMs + ALERT_CLAIM_MARGIN_MS);
+    }
+    return { waitMs };
   }
 
   /** Gives the lease back, keeping the channel closed for `gapMs` after a post (Slack's ~1 message/s). */

@@ -36,11 +36,41 @@ export class EnrollmentRepository {
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(e)) if (v !== undefined) fields[k] = String(v);
     const { redis, keys } = this.ctx;
-    await redis
+    const tx = redis
       .multi()
       .hset(keys.enrollment(e.id), fields)
-      .sadd(keys.solutionEnrollments(e.solutionId), e.id)
-      .exec();
+      .sadd(keys.solutionEnrollments(e.solutionId), e.id);
+    if (e.status === 'pending') tx.zadd(keys.pendingEnrollments, e.createdAt, e.id);
+    await tx.exec();
+  }
+
+  /**
+   * How many requests wait for a decision (the cap on self-enrollment), read from the pending set: no
+   * scan. `create` adds to the set in the same step as the request, and `decide` removes from it once the
+   * request is decided (or can never be). That removal is a second step, outside decideEnrollment's
+   * script, so a crash in between, or a solution deleted while its request waited, can leave an entry
+   * behind: once the count reaches `cap`, the entries (about `cap` of them) are checked and those no
+   * longer waiting are dropped, so a stale entry can never keep enrollment closed.
+   */
+  async pendingCount(cap: number): Promise<number> {
+    const { redis, keys } = this.ctx;
+    const count = await redis.zcard(keys.pendingEnrollments);
+    if (count < cap) return count;
+    const ids = await redis.zrange(keys.pendingEnrollments, '0', '-1');
+    const reads = redis.pipeline();
+    for (const id of ids) reads.hmget(keys.enrollment(id), 'status', 'solutionId');
+    const rows = ((await reads.exec()) ?? []).map(([, r]) => (r ?? []) as (string | null)[]);
+    const waiting = ids.flatMap((id, i) => {
+      const [status, solutionId] = rows[i] ?? [];
+      return status === 'pending' && solutionId ? [{ id, solutionId }] : [];
+    });
+    const exists = redis.pipeline();
+    for (const w of waiting) exists.exists(keys.solution(w.solutionId));
+    const found = ((await exists.exec()) ?? []).map(([, n]) => Number(n) === 1);
+    const live = new Set(waiting.filter((_, i) => found[i]).map((w) => w.id));
+    const stale = ids.filter((id) => !live.has(id));
+    if (stale.length > 0) await redis.zrem(keys.pendingEnrollments, ...stale);
+    return live.size;
   }
 
   /** The solution's requests still waiting for a decision, oldest first. */
@@ -69,7 +99,7 @@ export class EnrollmentRepository {
     firstDeadline: number,
     expectedVersion?: number,
   ): Promise<Decision> {
-    return this.ctx.scripts.decideEnrollment({
+    const result = await this.ctx.scripts.decideEnrollment({
       enrollmentId: id,
       solutionId,
       decision,
@@ -78,11 +108,20 @@ export class EnrollmentRepository {
       firstDeadline,
       expectedVersion,
     });
+    // Decided now or before, or never decidable (gone): no longer counted against the pending cap.
+    if (result.status !== 'stale') {
+      await this.ctx.redis.zrem(this.ctx.keys.pendingEnrollments, id);
+    }
+    return result;
   }
 
   /** Cancels a request still pending; true when this call cancelled it. */
   async cancel(id: string, actor: string, now: number): Promise<boolean> {
-    return (await this.ctx.scripts.cancelEnrollment({ enrollmentId: id, actor, at: now })) === 'cancelled';
+    const cancelled =
+      (await this.ctx.scripts.cancelEnrollment({ enrollmentId: id, actor, at: now })) === 'cancelled';
+    // No longer waiting: its place under the pending cap is free (pendingCount also prunes what a crash left).
+    if (cancelled) await this.ctx.redis.zrem(this.ctx.keys.pendingEnrollments, id);
+    return cancelled;
   }
 
   /** Marks the token as handed out; true only for the first caller. */

@@ -71,6 +71,8 @@ export function buildKeys(prefix: string) {
     openDigest: (channel: string) => `${p}:open-digest:${channel}`,
     /** STRING with PX: when the channel may next receive a message (Slack allows ~1/s per channel). */
     channelPace: (channel: string) => `${p}:pace:${channel}`,
+    /** STRING with PX: an alert is waiting for the channel's lease; approval requests give way meanwhile. */
+    channelAlertWaiting: (channel: string) => `${p}:pace-alert:${channel}`,
     /** HASH: an event batch waiting to be posted. */
     eventBatch: (batchId: string) => `${p}:event-batch:${batchId}`,
     /** STRING with PX: the id of a solution's event batch still taking new events (one waits at a time). */
@@ -105,6 +107,8 @@ export function buildKeys(prefix: string) {
     enrollment: (enrollmentId: string) => `${p}:enroll:${enrollmentId}`,
     /** SET of the enrollment ids of one solution (finds its pending request). */
     solutionEnrollments: (id: string) => `${p}:sol-enrollments:${id}`,
+    /** ZSET enrollment id -> createdAt: the requests waiting for a decision (counted to cap them). */
+    pendingEnrollments: `${p}:enroll-pending`,
     /** STREAM of audit records (fields: `entry` = JSON), capped; and one per solution. */
     audit: `${p}:auditlog`,
     solutionAudit: (id: string) => `${p}:auditlog:${id}`,

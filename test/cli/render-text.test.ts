@@ -20,6 +20,12 @@ describe('mrkdwn as terminal text', () => {
     expect(mrkdwnToText('state not_reported, 2*3*4', utc)).toBe('state not_reported, 2*3*4');
   });
 
+  it('shows a name neutralised for Slack as it was typed, inside the bold around it', () => {
+    const name = '*bold* _it_ ~s~ `c`';
+    expect(mrkdwnToText(`Alert for *${esc(name)}*`, utc)).toBe(`Alert for ${name}`);
+    expect(mrkdwnToText(`Alert for *${esc(name)}*`, tty)).toBe(`Alert for \u001b[1m${name}\u001b[22m`);
+  });
+
   it('shows links as label (url)', () => {
     expect(mrkdwnToText('<https://qualys.example/console|Open console>', utc)).toBe(
       'Open console (https://qualys.example/console)',

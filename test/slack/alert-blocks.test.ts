@@ -684,3 +684,45 @@ describe('messages at the longest input the API accepts', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
   });
 });
+
+describe('when a name carries mrkdwn formatting (issue 8, item 6)', () => {
+  // Slack has no escape for `*`, `_`, `~` and backticks: each is drawn as an inert look-alike instead.
+  const NAME = '*bold* _it_ ~s~ `c`';
+  const SHOWN = '\u2217bold\u2217 \u02cdit\u02cd \u223cs\u223c \u02cbc\u02cb';
+  const named = { id: 'formatted', name: NAME, vendor: NAME, version: 1 };
+
+  const messages: [string, SlackMessage][] = [
+    ['an incident', incidentMessage(incident({ solution: named }))],
+    ['a recovery reply', incidentReply(named, 'unhealthy', 'healthy', 'ok', T0, T0 + HOUR)],
+    ['a digest', digestMessage([{ solutionId: named.id, name: NAME, to: 'unhealthy', reason: NAME }], T0)],
+    ['an event batch', eventBatchMessage(named, events(2, { title: NAME, description: NAME }))],
+    [
+      'an approval request',
+      approvalRequestMessage(approval({ solution: { ...SOLUTION, ...named, family: 'other' } })),
+    ],
+  ];
+
+  describe.each(messages)('in %s', (_name, message) => {
+    const texts = textFields(json(message));
+
+    it('shows the name with no formatting character of its own', () => {
+      const withName = texts.filter((t) => t.includes(SHOWN));
+      expect(withName.length).toBeGreaterThan(0);
+      expect(texts.filter((t) => t.includes('*bold*') || t.includes('_it_') || t.includes('~s~'))).toEqual(
+        [],
+      );
+    });
+
+    it("keeps secsol's own bold around the name closed", () => {
+      // Every `*` left in a text is secsol's: they pair up, and a bold name is `*<name>*`.
+      for (const t of texts) expect(t.split('*').length % 2, t).toBe(1);
+      const bolded = texts.filter((t) => t.includes(`*${SHOWN}`));
+      expect(bolded.length).toBeGreaterThan(0);
+      for (const t of bolded) expect(t).toMatch(new RegExp(`\\*${SHOWN}[^*\\n]*\\*`));
+    });
+
+    it('is still valid Block Kit within the limits', () => {
+      expectValidMessage(message);
+    });
+  });
+});

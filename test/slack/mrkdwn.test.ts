@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { esc, escTrunc, link, mentionUser, oneLine, slackDate, truncate } from '../../src/slack/mrkdwn.js';
+import {
+  codeTrunc,
+  esc,
+  escCode,
+  escTrunc,
+  link,
+  mentionUser,
+  oneLine,
+  slackDate,
+  truncate,
+} from '../../src/slack/mrkdwn.js';
 
 /** Every `&` starts one of the three entities esc produces: nothing is cut in half or left raw. */
 function entitiesIntact(text: string): boolean {
@@ -31,7 +41,7 @@ describe('esc', () => {
   });
 
   describe('when the text is ordinary', () => {
-    it.each(['Qualys VM', '@here', 'Rapid7 InsightVM (EU)', 'naïve 🚨 *bold* _it_', ''])(
+    it.each(['Qualys VM', '@here', 'Rapid7 InsightVM (EU)', 'naïve 🚨', ''])(
       'leaves %j unchanged',
       (text) => {
         expect(esc(text)).toBe(text);
@@ -41,6 +51,54 @@ describe('esc', () => {
 
   it('escapes every occurrence', () => {
     expect(esc('a & b & <c> <<d>>')).toBe('a &amp; b &amp; &lt;c&gt; &lt;&lt;d&gt;&gt;');
+  });
+
+  describe('when the text holds mrkdwn formatting characters (issue 8, item 6)', () => {
+    const NAME = '*bold* _it_ ~s~ `c`';
+
+    it('draws each as an inert look-alike, of the same length', () => {
+      expect(esc(NAME)).toBe('\u2217bold\u2217 \u02cdit\u02cd \u223cs\u223c \u02cbc\u02cb');
+      expect(esc(NAME)).not.toMatch(/[*_~`]/);
+      expect(esc(NAME)).toHaveLength(NAME.length);
+    });
+
+    it.each(['invalid_client', 'not_reported', '2*3*4', 'a~b', 'naïve_é'])(
+      'keeps %j, where no character is at a word boundary, as typed',
+      (text) => {
+        expect(esc(text)).toBe(text);
+      },
+    );
+
+    it('neutralises a character at a word boundary, next to punctuation, or at either end', () => {
+      expect(esc('x _y_ z*')).toBe('x \u02cdy\u02cd z\u2217');
+      expect(esc('(*a*)')).toBe('(\u2217a\u2217)');
+      expect(esc('a`b')).toBe('a\u02cbb');
+    });
+
+    it('neutralises a character kept inside a word when the cut puts it at the end', () => {
+      expect(escTrunc('invalid_client', 9)).toBe('invalid\u02cd…');
+    });
+
+    it('keeps escTrunc within its limit', () => {
+      const long = `${'*_~`'.repeat(100)}<&>`;
+      for (const max of [1, 2, 50, 399, 400, 401, 500]) {
+        const out = escTrunc(long, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(out).not.toMatch(/[*_~`]/);
+        expect(entitiesIntact(out)).toBe(true);
+      }
+    });
+  });
+});
+
+describe('escCode', () => {
+  it('keeps *, _ and ~ as typed inside a code span, and only the backtick that would end it is replaced', () => {
+    expect(escCode('evt_1 */5 * * * ~x `y` <!here>')).toBe('evt_1 */5 * * * ~x \u02cby\u02cb &lt;!here&gt;');
+  });
+
+  it('truncates without cutting an entity', () => {
+    expect(codeTrunc('a_b<c', 5)).toBe('a_b…');
+    expect(codeTrunc('a_b', 3)).toBe('a_b');
   });
 });
 

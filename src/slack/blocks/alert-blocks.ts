@@ -12,7 +12,7 @@ import {
   STATE_LABEL,
   STATE_ORDER,
 } from '../../domain/model.js';
-import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import { SEVERITY_EMOJI, STATE_EMOJI, stateBadge } from './state-style.js';
 
 export const DELIVERY_EVENT_TYPE = 'secsol_delivery';
@@ -238,11 +238,11 @@ export function eventBatchMessage(
     if ('dropped' in e) {
       blocks.push({
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `id \`${escTrunc(e.id, 100)}\` (dropped: over budget)` }],
+        elements: [{ type: 'mrkdwn', text: `id \`${codeTrunc(e.id, 100)}\` (dropped: over budget)` }],
       });
       continue;
     }
-    const resource = e.resource ? `\nResource: \`${escTrunc(oneLine(e.resource), 300)}\`` : '';
+    const resource = e.resource ? `\nResource: \`${codeTrunc(oneLine(e.resource), 300)}\`` : '';
     const description = e.description ? `\n${escTrunc(e.description, 1200)}` : '';
     blocks.push({
       type: 'section',
@@ -254,7 +254,7 @@ export function eventBatchMessage(
     blocks.push({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: `Observed ${slackDate(e.observedAt)} · id \`${escTrunc(e.id, 100)}\`` },
+        { type: 'mrkdwn', text: `Observed ${slackDate(e.observedAt)} · id \`${codeTrunc(e.id, 100)}\`` },
       ],
     });
   }

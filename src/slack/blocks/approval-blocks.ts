@@ -1,7 +1,7 @@
 /** The connection request posted to the approval channel, before and after a decision (pure). */
 import type { KnownBlock } from '@slack/types';
 import type { Solution } from '../../domain/model.js';
-import { escTrunc, link, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, link, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 
 export interface ApprovalView {
@@ -65,7 +65,7 @@ export function approvalRequestMessage(v: ApprovalView): SlackMessage {
     elements: [
       {
         type: 'mrkdwn',
-        text: `Requested by ${actorText(v.requestedBy)} ${slackDate(v.requestedAt)} · id \`${escTrunc(s.id, 100)}\``,
+        text: `Requested by ${actorText(v.requestedBy)} ${slackDate(v.requestedAt)} · id \`${codeTrunc(s.id, 100)}\``,
       },
     ],
   });

@@ -1,6 +1,6 @@
 /** `/secsol help` (pure builder): every subcommand, optionally after a line saying what went wrong. */
 import type { KnownBlock } from '@slack/types';
-import { esc } from '../mrkdwn.js';
+import { esc, escCode } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 
 export const HELP_LINES: readonly [string, string][] = [
@@ -30,7 +30,7 @@ export function helpMessage(problem?: string): SlackMessage {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `*secsol: security solutions in Slack*\n${HELP_LINES.map(([cmd, what]) => `\`${esc(cmd)}\`: ${esc(what)}`).join('\n')}`,
+      text: `*secsol: security solutions in Slack*\n${HELP_LINES.map(([cmd, what]) => `\`${escCode(cmd)}\`: ${esc(what)}`).join('\n')}`,
     },
   });
   blocks.push({

@@ -8,7 +8,7 @@ import { type HealthReport, type SecurityEvent, STATE_LABEL } from '../../domain
 import type { ActivityFeed, SolutionHistory } from '../../services/status-service.js';
 import type { FlipRecord } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
-import { escTrunc, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import { SEVERITY_EMOJI, STATE_EMOJI } from './state-style.js';
 
@@ -47,7 +47,7 @@ export function reportLine(r: HealthReport): string {
 
 export function eventLine(e: SecurityEvent, solutionName?: string): string {
   const who = solutionName === undefined ? '' : ` · ${name(solutionName)}`;
-  const resource = e.resource ? ` · \`${escTrunc(oneLine(e.resource).replace(/`/g, "'"), 80)}\`` : '';
+  const resource = e.resource ? ` · \`${codeTrunc(oneLine(e.resource).replace(/`/g, "'"), 80)}\`` : '';
   return `${SEVERITY_EMOJI[e.severity] ?? ''} ${slackDate(e.observedAt)} *${e.severity}* ${escTrunc(oneLine(e.title), 150)}${who}${resource}`;
 }
 
@@ -68,7 +68,7 @@ export function historyMessage(h: SolutionHistory): SlackMessage {
     {
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: `As of ${slackDate(h.now)} · id \`${escTrunc(h.record.solution.id, 80)}\`` },
+        { type: 'mrkdwn', text: `As of ${slackDate(h.now)} · id \`${codeTrunc(h.record.solution.id, 80)}\`` },
       ],
     },
   ];

@@ -11,7 +11,7 @@ import { type Availability, formatAvailability } from '../../services/availabili
 import type { JudgedSolution, StatusSnapshot } from '../../services/status-service.js';
 import type { DeliveryError } from '../../storage/delivery-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
-import { escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import { STATE_EMOJI } from './state-style.js';
 import { countsBlock } from './status-blocks.js';
 
@@ -73,7 +73,7 @@ function worstRow(j: JudgedSolution, now: number, availability: Availability | u
   const avail = availability ? ` · 30-day availability ${formatAvailability(availability['30d'])}` : '';
   return section(
     `${STATE_EMOJI[evaluation.state]} *${name(record)}* · ${STATE_LABEL[evaluation.state]}${overlays.length ? ` · ${overlays.join(' · ')}` : ''}\n` +
-      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent}${avail} · \`${escTrunc(record.solution.id, 64)}\``,
+      `${escTrunc(oneLine(evaluation.reason), 200)} · ${lastEvent}${avail} · \`${codeTrunc(record.solution.id, 64)}\``,
   );
 }
 
@@ -100,7 +100,7 @@ export function connectorBlock(status: ConnectorStatus): KnownBlock {
     return section(
       `:warning: ${title}: failing since ${slackDate(status.failingSince)} (${errors}; ${last})
 ` +
-        `\`${escTrunc(oneLine(status.lastError ?? 'unknown error').replace(/`/g, "'"), 500)}\`
+        `\`${codeTrunc(oneLine(status.lastError ?? 'unknown error').replace(/`/g, "'"), 500)}\`
 ` +
         'Solutions read from Azure keep their last known state until it reads Azure again.',
     );
@@ -116,9 +116,9 @@ function errorRow(e: DeliveryError, names: Map<string, string>): KnownBlock {
   const channel = /^[CG][A-Z0-9]{2,}$/.test(e.channel) ? `<#${e.channel}>` : escTrunc(oneLine(e.channel), 40);
   const what = e.solutionId
     ? `*${escTrunc(oneLine(names.get(e.solutionId) ?? e.solutionId), 100)}*`
-    : `\`${escTrunc(e.itemId, 80)}\``;
+    : `\`${codeTrunc(e.itemId, 80)}\``;
   const where = e.kind === 'export' ? 'to the SIEM export' : `in ${channel}`;
-  return section(`:warning: ${slackDate(e.at)} · ${what} ${where}: \`${escTrunc(oneLine(e.error), 300)}\``);
+  return section(`:warning: ${slackDate(e.at)} · ${what} ${where}: \`${codeTrunc(oneLine(e.error), 300)}\``);
 }
 
 /** Continuous export at a glance: what waits, what went, what failed, and why it is retrying. */
@@ -130,7 +130,7 @@ function exportSection(x: ExportSummary): KnownBlock {
   if (x.retrying > 0) {
     const next = x.nextAttemptAt !== undefined ? `, next attempt ${slackDate(x.nextAttemptAt)}` : '';
     lines.push(
-      `The receiver is not taking messages for ${nf.format(x.retrying)} solution${x.retrying === 1 ? '' : 's'}${next}: \`${escTrunc(oneLine(x.lastError ?? ''), 300)}\``,
+      `The receiver is not taking messages for ${nf.format(x.retrying)} solution${x.retrying === 1 ? '' : 's'}${next}: \`${codeTrunc(oneLine(x.lastError ?? ''), 300)}\``,
     );
   }
   if (x.redrivable > 0)

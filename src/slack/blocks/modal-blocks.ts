@@ -7,7 +7,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { type HealthPolicy, policyFor } from '../../domain/health.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import { CALLBACK } from '../action-values.js';
-import { escTrunc, oneLine } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, oneLine } from '../mrkdwn.js';
 
 export interface ModalMeta {
   s: string;
@@ -205,7 +205,7 @@ export function configureModal(record: SolutionRecord, defaults: HealthPolicy, m
     elements: [
       {
         type: 'mrkdwn',
-        text: `In force now: every ${durationInput(policy.every)} + ${durationInput(policy.grace)} grace, threshold ${policy.unhealthyThreshold} · id \`${escTrunc(s.id, 80)}\` · version ${s.version}`,
+        text: `In force now: every ${durationInput(policy.every)} + ${durationInput(policy.grace)} grace, threshold ${policy.unhealthyThreshold} · id \`${codeTrunc(s.id, 80)}\` · version ${s.version}`,
       },
     ],
   });

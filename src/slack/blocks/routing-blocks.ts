@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.js';
 import { type HealthState, type Solution, STATE_LABEL } from '../../domain/model.js';
-import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import { stateBadge } from './state-style.js';
 
@@ -75,12 +75,12 @@ export function maintenanceLine(w: {
       ? 'all solutions'
       : w.solutions
           .slice(0, 10)
-          .map((s) => `\`${escTrunc(s, 64)}\``)
+          .map((s) => `\`${codeTrunc(s, 64)}\``)
           .join(', ') + (w.solutions.length > 10 ? ` and ${w.solutions.length - 10} more` : '');
   const by = w.createdBy.startsWith('slack:') ? mentionUser(w.createdBy.slice(6)) : escTrunc(w.createdBy, 40);
   const when = w.cron
-    ? `every \`${escTrunc(w.cron, 60)}\` (${escTrunc(w.timezone ?? 'UTC', 60)}) for ${formatDuration(w.durationMs ?? 0)}, next ${slackDate(w.start)} – ${slackDate(w.end)}`
+    ? `every \`${codeTrunc(w.cron, 60)}\` (${escTrunc(w.timezone ?? 'UTC', 60)}) for ${formatDuration(w.durationMs ?? 0)}, next ${slackDate(w.start)} – ${slackDate(w.end)}`
     : `${slackDate(w.start)} – ${slackDate(w.end)}`;
   const reason = w.reason ? `: ${escTrunc(oneLine(w.reason), 300)}` : '';
-  return `:construction: \`${escTrunc(w.id, 40)}\` ${what}, ${when}, by ${by}${reason}`;
+  return `:construction: \`${codeTrunc(w.id, 40)}\` ${what}, ${when}, by ${by}${reason}`;
 }

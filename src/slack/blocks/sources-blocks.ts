@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { DATA_SOURCES, dataSourceByKey, dataSourceSteps } from '../../domain/data-sources.js';
-import { esc } from '../mrkdwn.js';
+import { esc, escCode } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import { sourceRow } from './status-blocks.js';
 
@@ -46,7 +46,7 @@ export function dataSourceInstructions(key: string, baseUrl: string): SlackMessa
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `${setup.length + 1}. Enroll it (edit the name, vendor and family first):\n\`\`\`${esc(command)}\`\`\``,
+      text: `${setup.length + 1}. Enroll it (edit the name, vendor and family first):\n\`\`\`${escCode(command)}\`\`\``,
     },
   });
   if (after.length > 0) {

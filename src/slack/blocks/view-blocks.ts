@@ -12,7 +12,7 @@ import { type Availability, formatAvailability } from '../../services/availabili
 import type { FlipRecord } from '../../storage/flip-repository.js';
 import type { SolutionRecord } from '../../storage/solution-record.js';
 import { ACTION } from '../action-values.js';
-import { escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
+import { codeTrunc, escTrunc, mentionOwner, mentionUser, oneLine, slackDate } from '../mrkdwn.js';
 import type { SlackMessage } from './alert-blocks.js';
 import {
   AZURE_CONNECT_CONFIRM,
@@ -101,7 +101,7 @@ export function maintenanceOverlay(m: {
 }): string {
   const by = m.createdBy.startsWith('slack:') ? mentionUser(m.createdBy.slice(6)) : escTrunc(m.createdBy, 40);
   const reason = m.reason ? `, reason: ${escTrunc(oneLine(m.reason), 300)}` : '';
-  return `:construction: In maintenance until ${slackDate(m.end)}, by ${by}${reason} (\`${escTrunc(m.id, 40)}\`): alerts are held, the state is still tracked.`;
+  return `:construction: In maintenance until ${slackDate(m.end)}, by ${by}${reason} (\`${codeTrunc(m.id, 40)}\`): alerts are held, the state is still tracked.`;
 }
 
 export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
@@ -167,7 +167,7 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
   });
 
   const resources = s.linkedResources.slice(0, VIEW_MAX_RESOURCES);
-  const resourceLines = resources.map((r) => `• \`${escTrunc(oneLine(r).replace(/`/g, "'"), 200)}\``);
+  const resourceLines = resources.map((r) => `• \`${codeTrunc(oneLine(r).replace(/`/g, "'"), 200)}\``);
   const moreResources = s.linkedResources.length - resources.length;
   if (moreResources > 0) resourceLines.push(`…and ${moreResources} more`);
   blocks.push(
@@ -199,7 +199,7 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
     elements: [
       {
         type: 'mrkdwn',
-        text: `id \`${escTrunc(s.id, 80)}\` · version ${s.version} · \`/secsol history ${escTrunc(s.id, 80)}\` for more`,
+        text: `id \`${codeTrunc(s.id, 80)}\` · version ${s.version} · \`/secsol history ${codeTrunc(s.id, 80)}\` for more`,
       },
     ],
   });
@@ -212,7 +212,7 @@ export function solutionViewMessage(input: SolutionViewInput): SlackMessage {
 /** Where a solution read from Defender for Cloud comes from, and whether Azure still lists it. */
 function azureText(record: SolutionRecord, now: number): string {
   const id = record.solution.azureId ?? '(unknown)';
-  const lines = [`*Azure resource* \`${escTrunc(oneLine(id).replace(/`/g, "'"), 1000)}\``];
+  const lines = [`*Azure resource* \`${codeTrunc(oneLine(id).replace(/`/g, "'"), 1000)}\``];
   const unlisted = record.facts.unlistedAt;
   if (unlisted) {
     lines.push(
