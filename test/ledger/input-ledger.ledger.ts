@@ -26,10 +26,14 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, expect } from 'vitest';
-import type { TestApp } from '../harness/app.js';
+import { CALLBACK } from '../../src/slack/action-values.js';
+import { CONFIGURE_FIELDS } from '../../src/slack/blocks/modal-blocks.js';
+import { interactivityBody } from '../../src/slack/request-signing.js';
+import { SIGNING_SECRET, type TestApp } from '../harness/app.js';
 import type { FakeSlack } from '../harness/fake-slack.js';
 import { secsolTest } from '../harness/fixtures.js';
 import { keysOf } from '../harness/redis.js';
+import { viewSubmissionPayload } from '../harness/slack-requests.js';
 import { sendSigned } from '../harness/slack-signer.js';
 import { waitUntil } from '../harness/wait.js';
 import { httpCorpus, type Input, slackCorpus, type Target } from './input-corpus.js';
@@ -196,7 +200,8 @@ it('refuses every hostile input and stores none', async ({ app, fake, secsol }) 
   const initial = await snapshot(app);
   const verdicts: (Verdict & { input: Input })[] = [];
 
-  for (const input of corpus) {
+  /** Sends one input and judges the answer and what changed. */
+  const judge = async (input: Input): Promise<Verdict & { input: Input }> => {
     const before = await snapshot(app);
     const marks = await auditMarks(app);
     const calls = fake.calls.length;
@@ -228,9 +233,41 @@ it('refuses every hostile input and stores none', async ({ app, fake, secsol }) 
     else if (input.expect === 'unauthorized') refused = status === 401;
     else if (input.expect === 'too-large') refused = status === 413 || status === 0;
     else refused = status === 200 && slack.acting.length === 0 && canaryHits.length === hits;
-    verdicts.push({ input, status, refused, stored, slack: slack.all });
-  }
+    return { input, status, refused, stored, slack: slack.all };
+  };
+
+  for (const input of corpus) verdicts.push(await judge(input));
   const final = changed(initial, await snapshot(app));
+
+  // Controls, not counted: accepted inputs through the same judge are seen as stored, so a zero above
+  // is the judge's finding, not its blindness.
+  const report = await judge({
+    kind: 'http',
+    group: 'control',
+    name: 'a valid unhealthy report',
+    method: 'POST',
+    path: `/api/v1/solutions/${solution.id}/health`,
+    token: solution.token,
+    body: { status: 'unhealthy', message: 'control' },
+    expect: [202],
+  });
+  expect(report.stored.some((k) => k.includes(`:sol:${solution.id}`))).toBe(true);
+  const rename = await judge({
+    kind: 'slack',
+    group: 'control',
+    name: 'a valid Configure save by an approver',
+    body: interactivityBody(
+      viewSubmissionPayload({
+        callbackId: CALLBACK.configure,
+        privateMetadata: JSON.stringify({ s: other.id, v: 1, c: 'C0SECOPS' }),
+        values: { [CONFIGURE_FIELDS.name]: { type: 'plain_text_input', value: 'Ledger control renamed' } },
+        user: 'U0APPROVER',
+      }),
+    ),
+    sign: { secret: SIGNING_SECRET },
+    expect: 'ack',
+  });
+  expect(rename.stored.some((k) => k.includes(`:sol:${other.id}`))).toBe(true);
 
   // The figures.
   const groups = [
