@@ -7,7 +7,7 @@
  *   on nothing: the only Slack calls allowed are the ones that tell the clicking user why, and a
  *   response_url outside Slack is never called).
  * - stored: a key under the app's prefix appeared, changed or disappeared (a snapshot of every key, its type
- *   and a hash of its DUMP, before and after), or Slack was asked to post, edit or open anything.
+ *   and a hash of its content, before and after), or Slack was asked to post, edit or open anything.
  *
  * Keys left out of the snapshot, and why:
  * - `…:rate:*`: the fixed-window counters of requests per token and of failed authentications per address,
@@ -59,7 +59,11 @@ const isAudit = (key: string) => /:auditlog(:[^:]+)?$/.test(key);
 
 type Snapshot = Map<string, string>;
 
-/** Every key under the prefix but the excluded ones, with its type and a hash of its DUMP. */
+/**
+ * Every key under the prefix but the excluded ones, with a hash of its type and content read in a canonical
+ * order (members sorted). Not DUMP: a hash table's DUMP follows its iteration order, which Redis' incremental
+ * rehashing changes on reads alone.
+ */
 async function snapshot(app: TestApp): Promise<Snapshot> {
   const redis = app.ctx.redis;
   const keys = (await keysOf(redis, app.prefix))
@@ -67,9 +71,23 @@ async function snapshot(app: TestApp): Promise<Snapshot> {
     .sort();
   const out: Snapshot = new Map();
   for (const key of keys) {
-    const dump = await redis.dumpBuffer(key);
-    if (dump === null) continue;
-    out.set(key, createHash('sha256').update(dump).digest('hex').slice(0, 16));
+    const type = await redis.type(key);
+    let content: unknown;
+    if (type === 'string') content = await redis.get(key);
+    else if (type === 'hash') content = Object.entries(await redis.hgetall(key)).sort();
+    else if (type === 'list') content = await redis.lrange(key, 0, -1);
+    else if (type === 'set') content = (await redis.smembers(key)).sort();
+    else if (type === 'zset') content = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+    else if (type === 'stream') content = await redis.xrange(key, '-', '+');
+    else if (type === 'none') continue;
+    else content = (await redis.dumpBuffer(key))?.toString('hex');
+    out.set(
+      key,
+      createHash('sha256')
+        .update(JSON.stringify([type, content]))
+        .digest('hex')
+        .slice(0, 16),
+    );
   }
   return out;
 }
