@@ -52,7 +52,7 @@ export interface SlackInput {
 
 export type Input = HttpInput | SlackInput;
 
-/** Characters that change how text displays (Unicode Cc and Cf), one per class. */
+/** Characters that change how text displays or cannot be stored, one per class. */
 export const BAD_CHARACTERS: Record<string, string> = {
   'ESC sequence': '\u001b[2J',
   NUL: '\u0000',
@@ -67,6 +67,11 @@ export const BAD_CHARACTERS: Record<string, string> = {
   'soft hyphen': '\u00ad',
   'word joiner': '\u2060',
   'interlinear annotation': '\ufff9',
+  // Not Cc or Cf, but the same harm: a lone surrogate cannot be stored (it came back as U+FFFD) and a
+  // line or paragraph separator breaks a one-line name.
+  'lone surrogate': '\ud800',
+  'line separator': '\u2028',
+  'paragraph separator': '\u2029',
 };
 
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
