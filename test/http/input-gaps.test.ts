@@ -84,6 +84,10 @@ describe('invisible characters', () => {
     'a bidi override': 'Scanner\u202etxt.exe',
     'a zero-width space': 'Scan\u200bner',
     'a C1 control': 'Scanner\u009b',
+    // Found by the input ledger (test/ledger/): a lone surrogate was stored as U+FFFD, a separator kept.
+    'a lone surrogate': 'Scanner\ud800',
+    'a line separator': 'Scan\u2028ner',
+    'a paragraph separator': 'Scan\u2029ner',
   };
   for (const [what, name] of Object.entries(bad)) {
     it(`refuses ${what} in a solution name and an event title`, async () => {
