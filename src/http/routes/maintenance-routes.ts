@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../domain/duration.js';
 import { cronOf, isTimeZone, type MaintenanceWindow } from '../../domain/maintenance.js';
+import { INVISIBLE } from '../../domain/text-rules.js';
 import { AppError } from '../../errors.js';
 import type { MaintenanceService } from '../../services/maintenance-service.js';
 import { SOLUTION_ID_PATTERN } from '../../services/solution-service.js';
@@ -9,7 +10,7 @@ import type { Authenticator } from '../auth.js';
 import { API_BODY_LIMIT, parseJsonBody, readBody } from '../body.js';
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
-import { INVISIBLE, validate } from '../schemas.js';
+import { validate } from '../schemas.js';
 
 const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
 const duration = z.string().transform((v, ctx) => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../../domain/duration.js';
 import type { Solution } from '../../../domain/model.js';
+import { INVISIBLE } from '../../../domain/text-rules.js';
 import type { ConfigPatch } from '../../../services/solution-service.js';
 import { CALLBACK } from '../../action-values.js';
 import {
@@ -58,7 +59,7 @@ export const configureFieldSchemas = {
       .max(NAME_MAX, `At most ${NAME_MAX} characters.`)
       // The API's rule (Cc and Cf): controls, bidirectional overrides and zero-width characters.
       .refine(
-        (v) => !/[\p{Cc}\p{Cf}]/u.test(v),
+        (v) => !INVISIBLE.test(v),
         'The name cannot contain control, bidirectional or zero-width characters.',
       ),
   ),

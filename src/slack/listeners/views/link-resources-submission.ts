@@ -4,6 +4,7 @@
  * modal was opened on.
  */
 import { z } from 'zod';
+import { INVISIBLE } from '../../../domain/text-rules.js';
 import { CALLBACK } from '../../action-values.js';
 import { LINK_FIELD, RESOURCE_MAX_CHARS, RESOURCES_MAX } from '../../blocks/modal-blocks.js';
 import { escTrunc, oneLine } from '../../mrkdwn.js';
@@ -13,7 +14,7 @@ import { onSubmit, type SubmissionListener, saveAsApprover } from './submission.
 const resourceId = z
   .string()
   .max(RESOURCE_MAX_CHARS, `is longer than ${RESOURCE_MAX_CHARS} characters`)
-  .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v), 'contains control or invisible formatting characters');
+  .refine((v) => !INVISIBLE.test(v), 'contains control or invisible formatting characters');
 
 export const resourceListSchema = z
   .string()
