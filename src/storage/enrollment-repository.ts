@@ -30,7 +30,37 @@ export interface Decision {
 }
 
 export class EnrollmentRepository {
+  private indexed: Promise<void> | undefined;
+
   constructor(private readonly ctx: StorageContext) {}
+
+  /**
+   * Once per deployment: requests still waiting from before the pending set existed are put in it (found
+   * through each solution's set of requests), so the cap counts them too. Then a marker says it is done.
+   */
+  private ensurePendingIndexed(): Promise<void> {
+    this.indexed ??= this.indexPending().catch((err) => {
+      this.indexed = undefined;
+      throw err;
+    });
+    return this.indexed;
+  }
+
+  private async indexPending(): Promise<void> {
+    const { redis, keys } = this.ctx;
+    if ((await redis.exists(keys.pendingEnrollmentsBuilt)) === 1) return;
+    let cursor = '0';
+    do {
+      const [next, solutionIds] = await redis.sscan(keys.solutions, cursor, 'COUNT', 500);
+      cursor = next;
+      for (const solutionId of solutionIds) {
+        for (const e of await this.pendingFor(solutionId)) {
+          await redis.zadd(keys.pendingEnrollments, 'NX', e.createdAt, e.id);
+        }
+      }
+    } while (cursor !== '0');
+    await redis.set(keys.pendingEnrollmentsBuilt, '1');
+  }
 
   async create(e: Enrollment): Promise<void> {
     const fields: Record<string, string> = {};
@@ -53,6 +83,7 @@ export class EnrollmentRepository {
    * longer waiting are dropped, so a stale entry can never keep enrollment closed.
    */
   async pendingCount(cap: number): Promise<number> {
+    await this.ensurePendingIndexed();
     const { redis, keys } = this.ctx;
     const count = await redis.zcard(keys.pendingEnrollments);
     if (count < cap) return count;

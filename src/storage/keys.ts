@@ -109,6 +109,8 @@ export function buildKeys(prefix: string) {
     solutionEnrollments: (id: string) => `${p}:sol-enrollments:${id}`,
     /** ZSET enrollment id -> createdAt: the requests waiting for a decision (counted to cap them). */
     pendingEnrollments: `${p}:enroll-pending`,
+    /** STRING: set once the requests that predate the pending set are in it. */
+    pendingEnrollmentsBuilt: `${p}:enroll-pending:built`,
     /** STREAM of audit records (fields: `entry` = JSON), capped; and one per solution. */
     audit: `${p}:auditlog`,
     solutionAudit: (id: string) => `${p}:auditlog:${id}`,

@@ -4,6 +4,7 @@
  * is a 429 that wrote nothing (no solution, no approval request), and a decision frees a place.
  */
 import { expect } from 'vitest';
+import { SolutionRepository } from '../../src/storage/solution-repository.js';
 import type { Secsol } from '../harness/drivers.js';
 import { secsolTest } from '../harness/fixtures.js';
 
@@ -80,4 +81,38 @@ test('a request whose solution was deleted no longer holds a place', async ({ st
   expect((await enroll(secsol, 'Scanner B')).status).toBe(429);
   expect((await secsol.admin('DELETE', '/api/v1/solutions/scanner-a')).status).toBe(204);
   expect((await enroll(secsol, 'Scanner B')).status).toBe(202);
+});
+
+test('requests waiting from before the pending set count toward the cap', async ({ startSecsol }) => {
+  const secsol = await startSecsol({ worker: false, env: { SECSOL_ENROLL_MAX_PENDING: '1' } });
+  const { ctx } = secsol.app;
+  // As an earlier secsol left them: a discovered solution and its request, in no pending set.
+  await new SolutionRepository(ctx).create(
+    {
+      id: 'legacy-scanner',
+      name: 'Legacy Scanner',
+      vendor: 'Vendor',
+      family: 'va',
+      source: 'push',
+      linkedResources: [],
+      lifecycle: 'discovered',
+      createdAt: 1,
+      version: 1,
+    },
+    1,
+    null,
+  );
+  await ctx.redis.hset(ctx.keys.enrollment('enr-legacy'), {
+    id: 'enr-legacy',
+    solutionId: 'legacy-scanner',
+    status: 'pending',
+    createdAt: '1',
+    requestedBy: 'enrollment-api',
+  });
+  await ctx.redis.sadd(ctx.keys.solutionEnrollments('legacy-scanner'), 'enr-legacy');
+  await ctx.redis.del(ctx.keys.pendingEnrollments, ctx.keys.pendingEnrollmentsBuilt);
+
+  const refused = await enroll(secsol, 'Scanner After Upgrade');
+  expect(refused.status).toBe(429);
+  expect(refused.body).toMatchObject({ error: 'secsol_enrollment_backlog' });
 });
