@@ -184,6 +184,15 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
       .beat(now(), { starting })
       .catch((err: Error) => logger.debug({ err: err.message }, 'ingestion heartbeat failed'));
   await beatOnce(true);
+  // Data an earlier secsol wrote gets the records this one keeps (once per deployment, then marked done).
+  // Redis down now is not fatal: the first request that needs them builds them.
+  const { solutions, enrollments } = parts.repositories;
+  await Promise.all([solutions.ensureIdentities(), enrollments.ensurePendingIndexed()]).catch((err: Error) =>
+    logger.warn(
+      { err: err.message },
+      'could not index earlier data yet; the first request that needs it will',
+    ),
+  );
   const beat = setInterval(beatOnce, ingestion.timing.beatMs);
   beat.unref();
   return { server, slackApp, stopBeat: () => clearInterval(beat) };

@@ -38,7 +38,7 @@ export class EnrollmentRepository {
    * Once per deployment: requests still waiting from before the pending set existed are put in it (found
    * through each solution's set of requests), so the cap counts them too. Then a marker says it is done.
    */
-  private ensurePendingIndexed(): Promise<void> {
+  ensurePendingIndexed(): Promise<void> {
     this.indexed ??= this.indexPending().catch((err) => {
       this.indexed = undefined;
       throw err;

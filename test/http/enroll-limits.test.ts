@@ -3,10 +3,12 @@
  * (SECSOL_ENROLL_RATE) and requests waiting for a decision (SECSOL_ENROLL_MAX_PENDING); a refused request
  * is a 429 that wrote nothing (no solution, no approval request), and a decision frees a place.
  */
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
+import { storageContext } from '../../src/storage/context.js';
 import { SolutionRepository } from '../../src/storage/solution-repository.js';
 import type { Secsol } from '../harness/drivers.js';
 import { secsolTest } from '../harness/fixtures.js';
+import { testPrefix, testRedis } from '../harness/redis.js';
 
 const test = secsolTest({ worker: false });
 
@@ -84,9 +86,12 @@ test('a request whose solution was deleted no longer holds a place', async ({ st
 });
 
 test('requests waiting from before the pending set count toward the cap', async ({ startSecsol }) => {
-  const secsol = await startSecsol({ worker: false, env: { SECSOL_ENROLL_MAX_PENDING: '1' } });
-  const { ctx } = secsol.app;
-  // As an earlier secsol left them: a discovered solution and its request, in no pending set.
+  // As an earlier secsol left them, before this one starts: a discovered solution and its request, in no
+  // pending set.
+  const prefix = testPrefix('legacy-enroll');
+  const redis = testRedis();
+  onTestFinished(() => redis.disconnect());
+  const ctx = storageContext(redis, prefix);
   await new SolutionRepository(ctx).create(
     {
       id: 'legacy-scanner',
@@ -102,16 +107,16 @@ test('requests waiting from before the pending set count toward the cap', async 
     1,
     null,
   );
-  await ctx.redis.hset(ctx.keys.enrollment('enr-legacy'), {
+  await redis.hset(ctx.keys.enrollment('enr-legacy'), {
     id: 'enr-legacy',
     solutionId: 'legacy-scanner',
     status: 'pending',
     createdAt: '1',
     requestedBy: 'enrollment-api',
   });
-  await ctx.redis.sadd(ctx.keys.solutionEnrollments('legacy-scanner'), 'enr-legacy');
-  await ctx.redis.del(ctx.keys.pendingEnrollments, ctx.keys.pendingEnrollmentsBuilt);
+  await redis.sadd(ctx.keys.solutionEnrollments('legacy-scanner'), 'enr-legacy');
 
+  const secsol = await startSecsol({ worker: false, prefix, env: { SECSOL_ENROLL_MAX_PENDING: '1' } });
   const refused = await enroll(secsol, 'Scanner After Upgrade');
   expect(refused.status).toBe(429);
   expect(refused.body).toMatchObject({ error: 'secsol_enrollment_backlog' });
