@@ -14,13 +14,14 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { ALERT_CHANNEL, type SecsolProcess, testEnv } from '../harness/app.js';
 import type { Secsol, SolutionRef } from '../harness/drivers.js';
 import type { FakeSlack, Scripted } from '../harness/fake-slack.js';
 import { privateRedisForFile, secsolTest } from '../harness/fixtures.js';
 import type { RedisUnderTest } from '../harness/redis.js';
 import { deliveryIdOf, topLevelPosts } from '../harness/slack-expectations.js';
+import { TcpProxy } from '../harness/tcp-proxy.js';
 import { waitUntil } from '../harness/wait.js';
 import { printLedger, type Row } from './ledger-report.js';
 
@@ -41,7 +42,7 @@ const ENV = {
 const it = secsolTest({ worker: false, env: ENV }).extend(
   'redis',
   { scope: 'file' },
-  privateRedisForFile({ persistent: true }),
+  privateRedisForFile({ persistent: true, args: ['--enable-debug-command', 'yes'] }),
 );
 
 type FaultKind =
@@ -54,7 +55,10 @@ type FaultKind =
   | 'Slack timeout (answered late, message kept)'
   | 'Redis CLIENT KILL'
   | 'Redis CLIENT PAUSE'
-  | 'Redis restart (AOF)';
+  | 'Redis restart (AOF)'
+  | 'Redis CLIENT UNBLOCK'
+  | 'Redis stalls 6 s (DEBUG SLEEP)'
+  | 'Redis connections die silently';
 
 interface Incident {
   phase: string;
@@ -185,8 +189,11 @@ it('loses no alert and duplicates none under injected faults', async ({
   const secsol = await startSecsol({ redis: target });
   const admin = new Redis(redis.url, { maxRetriesPerRequest: 20 });
   const ledger = new Ledger();
+  // The worker reaches Redis through a TCP proxy, which can make its connections die silently.
+  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(redis.url).port) });
+  onTestFinished(() => proxy.close());
   const workerEnv = (extra: Record<string, string> = {}) =>
-    testEnv(fake, secsol.app.prefix, { ...ENV, REDIS_URL: redis.url, ...extra });
+    testEnv(fake, secsol.app.prefix, { ...ENV, REDIS_URL: proxy.url, ...extra });
   let worker: SecsolProcess = spawnSecsol('worker-main', workerEnv());
 
   /** The worker stopped (SIGTERM, its ordinary shutdown, not a fault) and another started. */
@@ -320,6 +327,41 @@ it('loses no alert and duplicates none under injected faults', async ({
       await phasePosted(fake, ledger, phase, 45_000);
     }
 
+    // 12. The consumers blocked waiting for jobs are woken with an error, as the incidents start.
+    {
+      const phase = 'Redis CLIENT UNBLOCK';
+      const start = await prepare(secsol, ledger, phase);
+      await start();
+      const blocked = String(await admin.call('CLIENT', 'LIST'))
+        .split('\n')
+        .filter((line) => / flags=\S*b/.test(line))
+        .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1])
+        .filter((id): id is string => id !== undefined);
+      for (const id of blocked) await admin.call('CLIENT', 'UNBLOCK', id, 'ERROR');
+      ledger.injected(phase, 'Redis CLIENT UNBLOCK');
+      await phasePosted(fake, ledger, phase);
+    }
+
+    // 13. Redis stalls for 6 s (a slow command), past the reconnect watchdog's patience, as they start.
+    {
+      const phase = 'Redis stalls';
+      const start = await prepare(secsol, ledger, phase);
+      await start();
+      await admin.call('DEBUG', 'SLEEP', '6');
+      ledger.injected(phase, 'Redis stalls 6 s (DEBUG SLEEP)');
+      await phasePosted(fake, ledger, phase, 30_000);
+    }
+
+    // 14. Every connection of the worker dies silently (nothing forwarded, nothing closed) as they start.
+    {
+      const phase = 'Redis silent death';
+      const start = await prepare(secsol, ledger, phase);
+      await start();
+      expect(proxy.blackhole()).toBeGreaterThan(0);
+      ledger.injected(phase, 'Redis connections die silently');
+      await phasePosted(fake, ledger, phase, 30_000);
+    }
+
     // Quiet: every incident's delivery is recorded as sent and nothing is left to deliver, so no late
     // duplicate can still arrive.
     const flipIds = new Map<string, string>();
@@ -353,11 +395,17 @@ it('loses no alert and duplicates none under injected faults', async ({
     }
 
     // The figures.
-    const posted = deliveryIds(fake);
+    const everything = deliveryIds(fake);
+    // Operator notices are not alerts: after a stall (DEBUG SLEEP, a silent connection) the worker says in
+    // the channel that evaluation had stopped and runs again. Counted apart; duplicates of them count too.
+    const notices = everything.filter((id) => id.startsWith('ops-'));
+    const posted = everything.filter((id) => !id.startsWith('ops-'));
     const unique = new Set(posted);
     const expected = [...flipIds.values()];
     const lostIds = expected.filter((id) => !unique.has(id));
-    const duplicatedIds = [...unique].filter((id) => posted.filter((p) => p === id).length > 1);
+    const duplicatedIds = [...new Set(everything)].filter(
+      (id) => everything.filter((p) => p === id).length > 1,
+    );
     const unexpected = [...unique].filter((id) => !expected.includes(id));
 
     const phases = [...new Set(ledger.incidents.map((i) => i.phase))];
@@ -387,6 +435,7 @@ it('loses no alert and duplicates none under injected faults', async ({
       lost: lostIds.length,
       duplicated: posted.length - unique.size,
       unexpected: unexpected.length,
+      operatorNotices: notices.length,
       slackCalls: fake.calls.length,
       historyLookups: fake.callsTo('conversations.history').length,
       seconds: Math.round((Date.now() - started) / 1000),
@@ -404,9 +453,9 @@ it('loses no alert and duplicates none under injected faults', async ({
       topLevel(fake)
         .map((m) => String(m.metadata?.event_payload.delivery_id))
         .sort(),
-    ).toEqual([...posted].sort());
+    ).toEqual([...everything].sort());
     expect(fake.invalid).toEqual([]);
-    expect(Object.keys(summary.faultsByKind)).toHaveLength(10);
+    expect(Object.keys(summary.faultsByKind)).toHaveLength(13);
   } finally {
     admin.disconnect();
   }
