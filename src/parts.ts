@@ -11,6 +11,7 @@ import { ExportRepository } from './export/export-repository.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
 import { enqueueExports } from './queue/queues.js';
+import { ConnectionRequests } from './services/connection-requests.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { IncidentService } from './services/incident-service.js';
 import { IngestService } from './services/ingest-service.js';
@@ -71,6 +72,15 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
     defaultChannel: opts.defaultChannel,
     now,
   });
+  const requests = new ConnectionRequests({
+    solutions,
+    enrollments,
+    audit,
+    outbox,
+    approvalChannel: config.approvalChannel ?? opts.defaultChannel,
+    defaults: config.health,
+    now,
+  });
   return {
     ctx,
     repositories: { solutions, flips, reports, audit, delivery, enrollments, ingestion },
@@ -100,15 +110,8 @@ export function buildParts(ctx: StorageContext, opts: PartsOptions) {
       remindEveryMs: config.worker.remindEvery,
       escalation: routing.escalation,
     }),
-    solutions: new SolutionService({
-      solutions,
-      enrollments,
-      audit,
-      outbox,
-      approvalChannel: config.approvalChannel ?? opts.defaultChannel,
-      defaults: config.health,
-      now,
-    }),
+    requests,
+    solutions: new SolutionService({ solutions, audit, requests, defaults: config.health, now }),
     availability: routing.availability,
     routing,
     deliveries: new DeliveryService({

@@ -81,6 +81,7 @@ function routes(o: WebOptions) {
   registerEnrollRoutes(router, {
     auth,
     service: parts.solutions,
+    requests: parts.requests,
     enrollmentKey: config.enrollmentKey,
     enrollments: parts.repositories.enrollments,
     limiter,
@@ -97,6 +98,7 @@ function routes(o: WebOptions) {
   registerAdminRoutes(router, {
     auth,
     service: parts.solutions,
+    requests: parts.requests,
     solutions,
     flips,
     adminToken: config.adminToken,
@@ -145,6 +147,7 @@ export async function startWeb(o: WebOptions): Promise<RunningWeb> {
     appId: config.slack.appId,
     config: slackConfig,
     solutions: parts.solutions,
+    requests: parts.requests,
     status: parts.status,
     incidents: parts.incidents,
     availability: parts.availability,

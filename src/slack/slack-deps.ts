@@ -5,6 +5,7 @@ import type { HealthPolicy } from '../domain/health.js';
 import type { ExportSummary } from '../export/export-repository.js';
 import type { Logger } from '../logger.js';
 import type { AvailabilityService } from '../services/availability-service.js';
+import type { ConnectionRequests } from '../services/connection-requests.js';
 import type { DeliveryService } from '../services/delivery-service.js';
 import type { IncidentService } from '../services/incident-service.js';
 import type { MaintenanceService } from '../services/maintenance-service.js';
@@ -16,6 +17,8 @@ export interface SlackDeps {
   config: Config;
   /** Solution lifecycle: connect, decide, configure, delete (audited). */
   solutions: SolutionService;
+  /** Connection requests: Approve, Deny and Connect. */
+  requests: ConnectionRequests;
   /** The read model: one solution, the status, a solution's detail, history and activity. */
   status: StatusService;
   /** Acknowledge, snooze, unsnooze; the open incident a click refers to. */

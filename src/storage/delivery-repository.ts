@@ -11,6 +11,7 @@
  * the kinds registry (outbox/kinds.ts) computes.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { StorageContext } from './context.js';
 
 /** Where one delivery item lives. */
@@ -28,18 +29,20 @@ export interface ItemAddress {
   keepSentMs?: number;
 }
 
-export interface DeliveryError {
-  at: number;
-  itemId: string;
+/** A delivery that failed for good, as recorded (read back from Redis, so validated like any input). */
+const deliveryErrorSchema = z.object({
+  at: z.number(),
+  itemId: z.string(),
   /**
    * What failed, to send it again: an outbox kind (a Slack delivery), or 'export' (a SIEM export message;
    * then `channel` is 'export'). Absent in records written before kinds were recorded.
    */
-  kind?: string;
-  solutionId?: string;
-  channel: string;
-  error: string;
-}
+  kind: z.string().optional(),
+  solutionId: z.string().optional(),
+  channel: z.string(),
+  error: z.string(),
+});
+export type DeliveryError = z.infer<typeof deliveryErrorSchema>;
 
 export const DELIVERY_ERROR_CAP = 500;
 
@@ -210,7 +213,8 @@ export class DeliveryRepository {
     const raw = await this.ctx.redis.lrange(this.ctx.keys.deliveryErrors, 0, limit - 1);
     return raw.flatMap((r) => {
       try {
-        return [JSON.parse(r) as DeliveryError];
+        const parsed = deliveryErrorSchema.safeParse(JSON.parse(r));
+        return parsed.success ? [parsed.data] : [];
       } catch {
         return [];
       }

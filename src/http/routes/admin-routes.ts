@@ -6,6 +6,7 @@ import { evaluate, policyFor, withReportingSince } from '../../domain/health.js'
 import { HEALTH_STATES } from '../../domain/model.js';
 import { AppError } from '../../errors.js';
 import type { AvailabilityService } from '../../services/availability-service.js';
+import type { ConnectionRequests } from '../../services/connection-requests.js';
 import type { DeliveryService } from '../../services/delivery-service.js';
 import type { SolutionService } from '../../services/solution-service.js';
 import type { StatusService } from '../../services/status-service.js';
@@ -23,6 +24,7 @@ import { enrollmentIdParam, solutionIdParam } from './params.js';
 export interface AdminRouteDeps {
   auth: Authenticator;
   service: SolutionService;
+  requests: ConnectionRequests;
   solutions: SolutionRepository;
   flips: FlipRepository;
   adminToken?: string;
@@ -206,7 +208,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   ] as const) {
     router.add('POST', `/api/v1/enroll/:enrollmentId/${verb}`, async ({ req, res, params }) => {
       await admin(req);
-      const result = await deps.service.decide(enrollmentIdParam(params), decision, 'admin-api');
+      const result = await deps.requests.decide(enrollmentIdParam(params), decision, 'admin-api');
       if (result.status === 'missing') throw new AppError('secsol_not_found', 'no such enrollment');
       if (!result.applied) {
         throw new AppError('secsol_conflict', `the enrollment was already ${result.status}`);

@@ -1,5 +1,6 @@
 /** Self-enrollment: a solution asks to be connected, then polls for the decision and its token. */
 import { AppError } from '../../errors.js';
+import type { ConnectionRequests } from '../../services/connection-requests.js';
 import type { SolutionService } from '../../services/solution-service.js';
 import type { EnrollmentRepository } from '../../storage/enrollment-repository.js';
 import type { Authenticator } from '../auth.js';
@@ -19,6 +20,7 @@ const BACKLOG_RETRY_AFTER_SEC = 60;
 export interface EnrollRouteDeps {
   auth: Authenticator;
   service: SolutionService;
+  requests: ConnectionRequests;
   enrollmentKey?: string;
   /** Counts the requests waiting for a decision (the pending cap). */
   enrollments: Pick<EnrollmentRepository, 'pendingCount'>;
@@ -62,7 +64,7 @@ export function registerEnrollRoutes(router: Router, deps: EnrollRouteDeps): voi
 
   router.add('GET', '/api/v1/enroll/:enrollmentId', async ({ req, res, params }) => {
     await deps.auth.requireSecret(req, deps.enrollmentKey, 'enrollment');
-    const result = await deps.service.poll(enrollmentIdParam(params));
+    const result = await deps.requests.poll(enrollmentIdParam(params));
     if (!result) throw new AppError('secsol_not_found', 'no such enrollment');
     sendJson(res, 200, result);
   });

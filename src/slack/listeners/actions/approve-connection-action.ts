@@ -31,7 +31,7 @@ function decideAction(deps: SlackDeps, actionId: string, verdict: Verdict): Acti
       });
       await click.tell(text);
     };
-    const enrollment = await deps.solutions.enrollment(ref.e);
+    const enrollment = await deps.requests.enrollment(ref.e);
     if (!enrollment) {
       return refuse(
         'unknown enrollment',
@@ -45,7 +45,7 @@ function decideAction(deps: SlackDeps, actionId: string, verdict: Verdict): Acti
       );
     }
 
-    const result = await deps.solutions.decide(ref.e, verdict, click.actor, { expectedVersion: ref.v });
+    const result = await deps.requests.decide(ref.e, verdict, click.actor, { expectedVersion: ref.v });
     if (result.applied) return;
     const record = await deps.status.get(ref.s);
     const name = record ? `*${escTrunc(oneLine(record.solution.name), 150)}*` : `\`${ref.s}\``;

@@ -43,7 +43,7 @@ export function connectDiscoveredAction(deps: SlackDeps): ActionListener {
     }
 
     if (await deps.approvers.isApprover(click.user)) {
-      const result = await deps.solutions.connectDiscovered(ref.s, click.actor, ref.v);
+      const result = await deps.requests.connectDiscovered(ref.s, click.actor, ref.v);
       if (result.outcome === 'missing') return click.tell(deletedMessage(ref.s, { name: s.name }).text);
       if (result.outcome === 'stale') {
         const by = result.decidedBy ? ` by ${actorText(result.decidedBy)}` : '';
@@ -59,13 +59,13 @@ export function connectDiscoveredAction(deps: SlackDeps): ActionListener {
       );
     }
 
-    const pending = await deps.solutions.pendingRequest(ref.s);
+    const pending = await deps.requests.pendingRequest(ref.s);
     if (pending) {
       return click.tell(
         `A connection request for *${name}* is already waiting for an approver (asked by ${actorText(pending.requestedBy)} ${slackDate(pending.createdAt)}).`,
       );
     }
-    await deps.solutions.requestConnection(ref.s, click.actor);
+    await deps.requests.request(ref.s, click.actor);
     const approvalChannel = deps.config.approvalChannel ?? deps.defaultChannel;
     await click.tell(
       `:inbox_tray: Request sent: approvers were asked in ${channelMention(approvalChannel)} to connect *${name}*. Only approvers can connect solutions directly.`,
