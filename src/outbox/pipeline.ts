@@ -12,6 +12,7 @@
 import type { IncidentService } from '../services/incident-service.js';
 import type { SlackMessage } from '../slack/blocks/alert-blocks.js';
 import type { DeliveryRepository } from '../storage/delivery-repository.js';
+import type { DigestRepository } from '../storage/digest-repository.js';
 import type { EnrollmentRepository } from '../storage/enrollment-repository.js';
 import type { FlipRepository } from '../storage/flip-repository.js';
 import type { ReportRepository } from '../storage/report-repository.js';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   reports: Pick<ReportRepository, 'batchEvents' | 'closeBatch'>;
   enrollments: EnrollmentRepository;
   delivery: DeliveryRepository;
+  /** Flips grouped into one message per channel when many wait. */
+  digests: DigestRepository;
   incidents: IncidentService;
   outbox: Outbox;
   poster: SlackPoster;

@@ -274,39 +274,4 @@ export class DeliveryRepository {
     const key = this.ctx.keys.pendingEdit(message);
     if ((await this.ctx.redis.get(key)) === itemId) await this.ctx.redis.del(key);
   }
-
-  // --- digests -------------------------------------------------------------------------------------
-
-  /** The digest still open for a channel (absorbing new flips), if any. */
-  async openDigest(channel: string): Promise<string | null> {
-    return this.ctx.redis.get(this.ctx.keys.openDigest(channel));
-  }
-
-  /**
-   * Moves flips into a digest (creating it, and opening it for `windowMs`, when `digestId` is new).
-   * Called only by the holder of the channel lease, so no two senders join the same channel at once.
-   */
-  async joinDigest(digestId: string, channel: string, flipIds: string[], now: number, windowMs: number) {
-    const { redis, keys } = this.ctx;
-    const dkey = keys.digest(digestId);
-    const tx = redis.multi();
-    tx.hsetnx(dkey, 'id', digestId)
-      .hsetnx(dkey, 'channel', channel)
-      .hsetnx(dkey, 'createdAt', String(now))
-      .hsetnx(dkey, 'delivery', 'pending')
-      .hincrby(dkey, 'seq', 1)
-      .pexpire(dkey, 30 * 86_400_000)
-      .set(keys.openDigest(channel), digestId, 'PX', windowMs, 'NX');
-    if (flipIds.length > 0)
-      tx.rpush(keys.digestMembers(digestId), ...flipIds).pexpire(
-        keys.digestMembers(digestId),
-        30 * 86_400_000,
-      );
-    for (const id of flipIds) tx.hset(keys.flip(id), 'digestId', digestId);
-    await tx.exec();
-  }
-
-  async digestMembers(digestId: string): Promise<string[]> {
-    return this.ctx.redis.lrange(this.ctx.keys.digestMembers(digestId), 0, -1);
-  }
 }

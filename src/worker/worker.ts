@@ -15,6 +15,7 @@ import { Deliverer } from '../outbox/deliverer.js';
 import { SlackPoster } from '../outbox/slack-poster.js';
 import type { Parts } from '../parts.js';
 import { QUEUE, TICK_SCHEDULER_ID } from '../queue/queues.js';
+import { DigestRepository } from '../storage/digest-repository.js';
 import type { OutageLog } from '../storage/outage-log.js';
 import { Evaluator } from './evaluator.js';
 import { Faults } from './faults.js';
@@ -94,6 +95,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         reports,
         enrollments,
         delivery,
+        digests: new DigestRepository(ctx),
         incidents,
         outbox,
         poster,

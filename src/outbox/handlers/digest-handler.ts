@@ -13,10 +13,10 @@ import { FINAL, type Handler, type PipelineDeps, RetryLater } from '../pipeline.
 export async function groupIntoDigest(flip: FlipRecord, d: PipelineDeps): Promise<boolean | null> {
   if (flip.digestId) return d.runItem({ kind: 'digest', itemId: flip.digestId });
   const backlog = await d.delivery.channelBacklog(flip.channel);
-  const open = await d.delivery.openDigest(flip.channel);
+  const open = await d.digests.openDigest(flip.channel);
   if (!open && backlog.length < d.opts.digestThreshold) return null;
   const digestId = open ?? `dig-${randomUUID()}`;
-  await d.delivery.joinDigest(digestId, flip.channel, backlog, d.now(), d.opts.digestWindowMs);
+  await d.digests.joinDigest(digestId, flip.channel, backlog, d.now(), d.opts.digestWindowMs);
   return d.runItem({ kind: 'digest', itemId: digestId });
 }
 
@@ -36,7 +36,7 @@ export const digestHandler: Handler<ItemOf<'digest'>> = async (digest, d) => {
         throw new RetryLater(d.opts.digestEditEveryMs - (now - lastRender));
       }
       const members = await Promise.all(
-        (await d.delivery.digestMembers(digest.id)).map((id) => d.flips.get(id)),
+        (await d.digests.digestMembers(digest.id)).map((id) => d.flips.get(id)),
       );
       const message = digestMessage(await entriesOf(members, d), digest.createdAt);
       const rendered = { renderedSeq: String(digest.seq), lastRenderAt: String(now) };
@@ -79,7 +79,7 @@ async function settleMembers(
   known?: (FlipRecord | null)[],
 ): Promise<void> {
   const members =
-    known ?? (await Promise.all((await d.delivery.digestMembers(digestId)).map((id) => d.flips.get(id))));
+    known ?? (await Promise.all((await d.digests.digestMembers(digestId)).map((id) => d.flips.get(id))));
   const now = d.now();
   for (const f of members) {
     if (!f || FINAL.has(f.delivery)) continue;
