@@ -13,6 +13,7 @@ import { SolutionRepository } from '../../src/storage/solution-repository.js';
 import { ADMIN_TOKEN, call, ENROLLMENT_KEY, startApp, type TestApp } from '../harness/app.js';
 import { FakeSlack } from '../harness/fake-slack.js';
 import { keysOf } from '../harness/redis.js';
+import { waitUntil } from '../harness/wait.js';
 
 let fake: FakeSlack;
 let app: TestApp;
@@ -173,6 +174,10 @@ describe("when a solution's token is used for another solution", () => {
     const a = await createSolution('Owner A');
     const b = await createSolution('Victim B');
     expect((await postHealth(b.id, `Bearer ${b.token}`)).status).toBe(202);
+    // Judged healthy by the worker first: from then on only the refused requests could change B.
+    await waitUntil(
+      async () => (await app.ctx.redis.hget(app.ctx.keys.solution(b.id), 'state')) === 'healthy',
+    );
     const before = await snapshot(b.id);
 
     const inPath = await postHealth(b.id, `Bearer ${a.token}`, { status: 'unhealthy', message: 'pwned' });
