@@ -27,7 +27,16 @@ export const WATCHDOG_DEFAULTS = { everyMs: 2_000, deadAfterMs: 5_000 };
 /** Starts watching `redis` (each node of a cluster); stops by itself when the connection ends for good. */
 export function watchConnection(redis: Connection, name: string, options: WatchdogOptions): () => void {
   const probing = new WeakSet<Redis>();
+  // When each connection last became ready: a PING sent on a socket that has since been replaced (Redis
+  // restarted, ioredis reconnected) says nothing about the new one.
+  const readyAt = new WeakMap<Redis, number>();
+  const track = (server: Redis) => {
+    if (readyAt.has(server)) return;
+    readyAt.set(server, Date.now());
+    server.on('ready', () => readyAt.set(server, Date.now()));
+  };
   const probe = (server: Redis) => {
+    track(server);
     if (server.status !== 'ready' || probing.has(server)) return;
     probing.add(server);
     const started = Date.now();
@@ -35,7 +44,7 @@ export function watchConnection(redis: Connection, name: string, options: Watchd
     const timer = setTimeout(() => {
       // The PING may never settle on a dead socket: the next probe must not wait for it.
       probing.delete(server);
-      if (answered || server.status !== 'ready') return;
+      if (answered || server.status !== 'ready' || (readyAt.get(server) ?? 0) > started) return;
       options.onDead(name, Date.now() - started);
       // true: connect again at once. Commands waiting on the dead socket are re-sent on the new one.
       server.disconnect(true);
