@@ -13,7 +13,7 @@ import type { ItemAddress } from '../storage/delivery-repository.js';
 import { enrollmentSchema } from '../storage/enrollment-repository.js';
 import { DELIVERY_STATES, FLIP_TTL_MS, flipRecordSchema } from '../storage/flip-repository.js';
 import type { Keys } from '../storage/keys.js';
-import { securityEventSchema } from '../storage/report-repository.js';
+import { batchRefsSchema, securityEventSchema } from '../storage/report-repository.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -55,9 +55,7 @@ export const eventBatchSchema = z
   .object({
     ...base,
     solutionId: z.string(),
-    eventRefs: jsonField(
-      z.array(z.tuple([z.string(), z.number().int().min(0)]).transform(([id, seq]) => ({ id, seq }))),
-    ).optional(),
+    eventRefs: jsonField(batchRefsSchema).optional(),
     events: jsonField(z.array(securityEventSchema)).optional(),
   })
   .refine((b) => b.eventRefs !== undefined || b.events !== undefined, 'names no events');

@@ -1,6 +1,7 @@
 /** Enrollment requests: a solution asks to be connected; an approver decides once. */
 import { z } from 'zod';
 import type { StorageContext } from './context.js';
+import { oncePerDeployment } from './once-per-deployment.js';
 
 export const enrollmentSchema = z.object({
   id: z.string(),
@@ -30,36 +31,39 @@ export interface Decision {
 }
 
 export class EnrollmentRepository {
-  private indexed: Promise<void> | undefined;
-
-  constructor(private readonly ctx: StorageContext) {}
-
   /**
    * Once per deployment: requests still waiting from before the pending set existed are put in it (found
-   * through each solution's set of requests), so the cap counts them too. Then a marker says it is done.
+   * through each solution's set of requests), so the cap counts them too.
    */
-  ensurePendingIndexed(): Promise<void> {
-    this.indexed ??= this.indexPending().catch((err) => {
-      this.indexed = undefined;
-      throw err;
-    });
-    return this.indexed;
+  readonly ensurePendingIndexed: () => Promise<void>;
+
+  constructor(private readonly ctx: StorageContext) {
+    this.ensurePendingIndexed = oncePerDeployment(ctx.redis, ctx.keys.pendingEnrollmentsBuilt, () =>
+      this.indexPending(),
+    );
   }
 
+  /** Three pipelined round trips per 500 solutions: their requests, the requests' states, the additions. */
   private async indexPending(): Promise<void> {
     const { redis, keys } = this.ctx;
-    if ((await redis.exists(keys.pendingEnrollmentsBuilt)) === 1) return;
     let cursor = '0';
     do {
       const [next, solutionIds] = await redis.sscan(keys.solutions, cursor, 'COUNT', 500);
       cursor = next;
-      for (const solutionId of solutionIds) {
-        for (const e of await this.pendingFor(solutionId)) {
-          await redis.zadd(keys.pendingEnrollments, 'NX', e.createdAt, e.id);
-        }
-      }
+      const sets = redis.pipeline();
+      for (const id of solutionIds) sets.smembers(keys.solutionEnrollments(id));
+      const ids = ((await sets.exec()) ?? []).flatMap(([, members]) => (members ?? []) as string[]);
+      if (ids.length === 0) continue;
+      const states = redis.pipeline();
+      for (const id of ids) states.hmget(keys.enrollment(id), 'status', 'createdAt');
+      const rows = ((await states.exec()) ?? []).map(([, r]) => (r ?? []) as (string | null)[]);
+      const add = redis.pipeline();
+      ids.forEach((id, i) => {
+        const [status, createdAt] = rows[i] ?? [];
+        if (status === 'pending') add.zadd(keys.pendingEnrollments, 'NX', Number(createdAt) || 0, id);
+      });
+      await add.exec();
     } while (cursor !== '0');
-    await redis.set(keys.pendingEnrollmentsBuilt, '1');
   }
 
   async create(e: Enrollment): Promise<void> {

@@ -25,7 +25,8 @@ const OPENING_MS = 5_000;
 /** How many events one batch names (a message shows the first few; the rest are counted). */
 export const BATCH_REF_CAP = 50;
 
-const batchRefsSchema = z.array(
+/** The events an event batch names, stored as JSON `[[eventId, seq], ...]` (also the outbox item's field). */
+export const batchRefsSchema = z.array(
   z.tuple([z.string(), z.number().int().min(0)]).transform(([id, seq]) => ({ id, seq })),
 );
 
@@ -128,7 +129,7 @@ export class ReportRepository {
         if (parsed.success) kept.set(row.seq, parsed.data);
       }
     }
-    // The id must match too: a solution deleted and created again numbers its events from 1 again.
+    // The id must match too: the sequence number says where to look, the id that it is the same event.
     return refs.map((r) => {
       const event = kept.get(r.seq);
       return event && event.id === r.id ? event : { id: r.id, dropped: true as const };

@@ -3,6 +3,7 @@ import type { IncidentPatch } from '../domain/incident.js';
 import type { Solution } from '../domain/model.js';
 import { solutionNameKey } from '../domain/solution-name.js';
 import type { StorageContext } from './context.js';
+import { oncePerDeployment } from './once-per-deployment.js';
 import {
   parseSolutionHash,
   SNOOZE_UNTIL_RECOVERED,
@@ -27,9 +28,17 @@ export type ConfigPatch = {
 export type CreateOutcome = 'created' | 'id-taken' | 'name-taken';
 
 export class SolutionRepository {
-  private identities: Promise<void> | undefined;
+  /**
+   * Once per deployment: solutions that predate the used-id set and the name index get them recorded
+   * (each by a script).
+   */
+  readonly ensureIdentities: () => Promise<void>;
 
-  constructor(private readonly ctx: StorageContext) {}
+  constructor(private readonly ctx: StorageContext) {
+    this.ensureIdentities = oncePerDeployment(ctx.redis, ctx.keys.identitiesBuilt, () =>
+      this.adoptIdentities(),
+    );
+  }
 
   /**
    * Creates a solution. 'id-taken': the id is in use or was used by a deleted solution (ids are never
@@ -74,21 +83,8 @@ export class SolutionRepository {
     return (await this.ctx.scripts.releaseName({ nameKey, holderId })) === 'released';
   }
 
-  /**
-   * Once per process: a deployment whose solutions predate the used-id set and the name index gets them
-   * recorded (each by a script), then a marker says it is done.
-   */
-  ensureIdentities(): Promise<void> {
-    this.identities ??= this.adoptIdentities().catch((err) => {
-      this.identities = undefined;
-      throw err;
-    });
-    return this.identities;
-  }
-
   private async adoptIdentities(): Promise<void> {
     const { redis, keys, scripts } = this.ctx;
-    if ((await redis.exists(keys.identitiesBuilt)) === 1) return;
     let cursor = '0';
     do {
       const [next, ids] = await redis.sscan(keys.solutions, cursor, 'COUNT', 500);
@@ -105,7 +101,6 @@ export class SolutionRepository {
         }),
       );
     } while (cursor !== '0');
-    await redis.set(keys.identitiesBuilt, '1');
   }
 
   async exists(id: string): Promise<boolean> {

@@ -11,6 +11,7 @@
  */
 import { HEALTH_STATES, type HealthState, STATE_ORDER } from '../domain/model.js';
 import type { StorageContext } from './context.js';
+import { oncePerDeployment } from './once-per-deployment.js';
 
 /** The member of a connected solution in `state`. */
 export function stateMember(state: HealthState, id: string): string {
@@ -44,32 +45,24 @@ export function memberFor(lifecycle: string, state: HealthState, id: string): st
 }
 
 export class StatusIndex {
-  private built: Promise<void> | undefined;
-
-  constructor(private readonly ctx: StorageContext) {}
-
   /**
-   * Once per process: a deployment whose solutions predate the read model gets them indexed (each by a
-   * script, atomic with the flips that may run meanwhile), then a marker says it is done.
+   * Once per deployment: solutions that predate the read model get indexed (each by a script, atomic with
+   * the flips that may run meanwhile).
    */
-  ensureBuilt(): Promise<void> {
-    this.built ??= this.build().catch((err) => {
-      this.built = undefined;
-      throw err;
-    });
-    return this.built;
+  readonly ensureBuilt: () => Promise<void>;
+
+  constructor(private readonly ctx: StorageContext) {
+    this.ensureBuilt = oncePerDeployment(ctx.redis, ctx.keys.statusIndexBuilt, () => this.build());
   }
 
   private async build(): Promise<void> {
     const { redis, keys, scripts } = this.ctx;
-    if ((await redis.exists(keys.statusIndexBuilt)) === 1) return;
     let cursor = '0';
     do {
       const [next, ids] = await redis.sscan(keys.solutions, cursor, 'COUNT', 1000);
       cursor = next;
       await Promise.all(ids.map((id) => scripts.indexSolution({ id })));
     } while (cursor !== '0');
-    await redis.set(keys.statusIndexBuilt, '1');
   }
 
   /** Committed counts per state, and the number of discovered solutions: one pipelined round trip. */
