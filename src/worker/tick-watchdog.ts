@@ -5,7 +5,6 @@
  * the monotonic clock whether any worker's tick moved the shared heartbeat; when none did for a few tick
  * intervals, it schedules the ticks again from the current time.
  */
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
 import type { StorageContext } from '../storage/context.js';
 
@@ -21,18 +20,32 @@ export interface TickWatchdog {
   stop(): void;
 }
 
+/** An answer slower than this waited for a reconnect. */
+const PROMPT_MS = 1000;
+
 export function startTickWatchdog(deps: TickWatchdogDeps): TickWatchdog {
   const patienceMs = Math.max(3 * deps.tickEveryMs, 2000);
   let seen: string | null = null;
   let seenAt = performance.now();
   let busy = false;
+  // Ticks cannot run while Redis is unreachable, and that is the outage log's to report: patience counts
+  // from the first prompt answer after an outage (the worker's connection queues commands while it
+  // reconnects, so a read can also just wait the outage out), so that an outage is not called a clock step.
+  let unreachable = false;
   const check = async () => {
     if (busy) return;
+    if (deps.ctx.redis.status !== 'ready') {
+      unreachable = true;
+      return;
+    }
     busy = true;
     try {
+      const asked = performance.now();
       const beat = await deps.ctx.redis.get(deps.ctx.keys.heartbeat);
       const at = performance.now();
-      if (beat !== seen) {
+      if (at - asked > PROMPT_MS) unreachable = true;
+      if (beat !== seen || unreachable) {
+        unreachable = false;
         seen = beat;
         seenAt = at;
         return;
@@ -45,7 +58,7 @@ export function startTickWatchdog(deps: TickWatchdogDeps): TickWatchdog {
       await deps.reschedule();
       seenAt = at;
     } catch {
-      // Redis is unreachable: the outage log says so; ticks cannot run anyway.
+      unreachable = true;
     } finally {
       busy = false;
     }
