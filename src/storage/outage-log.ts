@@ -10,12 +10,23 @@ import type { Logger } from '../logger.js';
 const CONNECTION_ERROR =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection is closed|connect ETIMEDOUT|Command timed out|LOADING|MaxRetriesPerRequest|Stream isn't writeable|CLUSTERDOWN|no answer to PING/;
 
+/**
+ * BullMQ's words for a job whose lock or keys an outage took (a lock that expired while Redis was down, or
+ * a Redis that came back empty). Expected during and just after an outage, and harmless to alerts (they are
+ * sent from durable flip records, and a lost tick is followed by the next), so they are logged at info.
+ */
+const JOB_INTERRUPTED = /could not renew lock|Missing lock for job|Missing key for job|Lock mismatch/;
+
+/** How long after an outage a job's lost lock is still the outage's doing. */
+const AFTERMATH_MS = 30_000;
+
 export function isConnectionError(message: string): boolean {
   return CONNECTION_ERROR.test(message);
 }
 
 export class OutageLog {
   private since: number | null = null;
+  private lastRecovered = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
   private readonly sources = new Set<string>();
 
@@ -31,6 +42,10 @@ export class OutageLog {
   error(source: string, err: Error | string): void {
     const message = typeof err === 'string' ? err : err.message;
     if (!isConnectionError(message)) {
+      if (JOB_INTERRUPTED.test(message) && this.inOutageOrAftermath()) {
+        this.logger.info({ source, err: message }, 'job interrupted by the redis outage');
+        return;
+      }
       this.logger.warn({ source, err: message }, 'redis client error');
       return;
     }
@@ -58,8 +73,13 @@ export class OutageLog {
       'redis available again',
     );
     this.since = null;
+    this.lastRecovered = this.now();
     this.suppressed = 0;
     this.sources.clear();
+  }
+
+  private inOutageOrAftermath(): boolean {
+    return this.since !== null || this.now() - this.lastRecovered < AFTERMATH_MS;
   }
 
   get down(): boolean {

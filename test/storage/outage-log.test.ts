@@ -4,10 +4,12 @@ import { OutageLog } from '../../src/storage/outage-log.js';
 
 function recorder() {
   const lines: { obj: Record<string, unknown>; msg: string }[] = [];
+  const infos: { obj: Record<string, unknown>; msg: string }[] = [];
   const logger = {
     warn: (obj: Record<string, unknown>, msg: string) => lines.push({ obj, msg }),
+    info: (obj: Record<string, unknown>, msg: string) => infos.push({ obj, msg }),
   } as unknown as Logger;
-  return { lines, logger };
+  return { lines, infos, logger };
 }
 
 describe('OutageLog', () => {
@@ -30,5 +32,31 @@ describe('OutageLog', () => {
     });
     log.error('queue:deliver', 'again');
     expect(lines).toHaveLength(3);
+  });
+
+  it('logs jobs whose locks the outage took at info, during it and just after; later, as warnings', () => {
+    const { lines, infos, logger } = recorder();
+    let now = 1000;
+    const log = new OutageLog(logger, () => now);
+    log.error('worker:evaluate', 'could not renew lock for job repeat:tick:1');
+    expect(lines).toHaveLength(1);
+    log.error('redis:default', 'read ECONNRESET');
+    log.error('worker:evaluate', 'could not renew lock for job repeat:tick:2');
+    now = 5000;
+    log.recovered();
+    now = 6000;
+    log.error('worker:evaluate', 'Missing key for job repeat:tick:2. moveToFinished');
+    expect(lines.map((l) => l.msg)).toEqual([
+      'redis client error',
+      'redis unavailable; further errors are counted until it is back',
+      'redis available again',
+    ]);
+    expect(infos.map((l) => l.obj.err)).toEqual([
+      'could not renew lock for job repeat:tick:2',
+      'Missing key for job repeat:tick:2. moveToFinished',
+    ]);
+    now = 60_000;
+    log.error('worker:evaluate', 'Missing lock for job 7. moveToFinished');
+    expect(lines).toHaveLength(4);
   });
 });
