@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { FAMILIES, SEVERITIES } from '../domain/model.js';
-import { INVISIBLE, INVISIBLE_IN_PROSE } from '../domain/text-rules.js';
+import {
+  INVISIBLE,
+  INVISIBLE_IN_PROSE,
+  INVISIBLE_IN_PROSE_REASON,
+  INVISIBLE_REASON,
+} from '../domain/text-rules.js';
 import { AppError, type Issue } from '../errors.js';
 
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -13,12 +18,12 @@ const text = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((v) => !INVISIBLE.test(v), 'has control, bidirectional or zero-width characters');
+    .refine((v) => !INVISIBLE.test(v), INVISIBLE_REASON);
 const prose = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((v) => !INVISIBLE_IN_PROSE.test(v), 'has control, bidirectional or zero-width characters');
+    .refine((v) => !INVISIBLE_IN_PROSE.test(v), INVISIBLE_IN_PROSE_REASON);
 const httpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)

@@ -88,6 +88,10 @@ describe('invisible characters', () => {
     'a lone surrogate': 'Scanner\ud800',
     'a line separator': 'Scan\u2028ner',
     'a paragraph separator': 'Scan\u2029ner',
+    // Letters and symbols that show as nothing, or as each device likes.
+    'a Hangul filler (shows blank)': '\u3164',
+    'a blank Braille pattern': 'Scanner \u2800',
+    'a private-use character': 'Scanner \ue000',
   };
   for (const [what, name] of Object.entries(bad)) {
     it(`refuses ${what} in a solution name and an event title`, async () => {
@@ -108,6 +112,8 @@ describe('invisible characters', () => {
 
   it('keeps line breaks and tabs in a report message, and refuses an ESC there', async () => {
     expect((await health({ status: 'healthy', message: 'line one\n\tline two' })).status).toBe(202);
+    // Prose may carry what names may not: nobody picks a solution by its report message.
+    expect((await health({ status: 'healthy', message: 'icon \ue000 \u3164' })).status).toBe(202);
     expect((await health({ status: 'healthy', message: 'ok\u001b[2J' })).status).toBe(400);
   });
 });

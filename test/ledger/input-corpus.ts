@@ -74,6 +74,15 @@ export const BAD_CHARACTERS: Record<string, string> = {
   'paragraph separator': '\u2029',
 };
 
+/** Characters that show as nothing, or as each device likes: refused in names, vendors and titles only. */
+export const BLANK_CHARACTERS: Record<string, string> = {
+  'Hangul filler': '\u3164',
+  'Hangul choseong filler': '\u115f',
+  'halfwidth Hangul filler': '\uffa0',
+  'blank Braille pattern': '\u2800',
+  'private use': '\ue000',
+};
+
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
 const inTenMinutes = () => new Date(Date.now() + 10 * 60_000).toISOString();
 
@@ -159,6 +168,16 @@ export function httpCorpus(t: Target): HttpInput[] {
   for (const f of textFields(t)) {
     for (const [what, chars] of Object.entries(BAD_CHARACTERS)) {
       add('invisible characters', `${what} in ${f.field}`, {
+        method: f.method,
+        path: f.path,
+        token: f.token,
+        body: f.body(chars),
+        expect: [400],
+      });
+    }
+    if (!/\.(name|vendor|title)$/.test(f.field)) continue;
+    for (const [what, chars] of Object.entries(BLANK_CHARACTERS)) {
+      add('blank characters', `${what} in ${f.field}`, {
         method: f.method,
         path: f.path,
         token: f.token,

@@ -1,6 +1,6 @@
 /**
  * secsol as real processes: several workers against one Redis alert each flip exactly once; SIGTERM
- * shuts down cleanly; bad configuration stops the process with one message naming every wrong variable.
+ * shuts down cleanly; workers that crash-loop leave one tick scheduler; bad configuration stops the process with one message naming every wrong variable.
  */
 import { Queue } from 'bullmq';
 import { describe, expect } from 'vitest';
@@ -39,6 +39,56 @@ describe('when three workers share one Redis', () => {
     const evaluate = new Queue('evaluate', { connection: app.ctx.redis, prefix: app.ctx.keys.bullPrefix });
     expect(await evaluate.getJobSchedulers()).toHaveLength(1);
     await evaluate.close();
+  });
+});
+
+describe('when workers crash-loop', () => {
+  it('keeps one tick scheduler and one next tick, and the worker that stays alerts once', async ({
+    fake,
+    startSecsol,
+    spawnSecsol,
+  }) => {
+    const extra = { SECSOL_EXPECTED_EVERY: '1m', LOG_LEVEL: 'info' };
+    const secsol = await startSecsol({ env: extra });
+    const { app } = secsol;
+    const env = testEnv(fake, app.prefix, extra);
+    // Six workers killed at different points of their start: before, while and after each upserts the
+    // scheduler (some while another's tick runs), as a crash-looping deployment would.
+    for (let i = 0; i < 6; i++) {
+      const worker = spawnSecsol('worker-main', env);
+      if (i % 2 === 1) {
+        await waitUntil(() => worker.output().includes('worker started'), { timeoutMs: 15_000 });
+      } else {
+        await waitUntil(() => worker.output().includes('"msg"'), { timeoutMs: 15_000, intervalMs: 10 });
+      }
+      worker.kill('SIGKILL');
+      await worker.exited;
+    }
+    const survivor = spawnSecsol('worker-main', env);
+    await waitUntil(() => survivor.output().includes('worker started'), { timeoutMs: 15_000 });
+
+    const evaluate = new Queue('evaluate', { connection: app.ctx.redis, prefix: app.ctx.keys.bullPrefix });
+    try {
+      expect(await evaluate.getJobSchedulers()).toHaveLength(1);
+      // Ticks go on, and never pile up: at most one waits to run next.
+      const beat = () => app.ctx.redis.get(app.ctx.keys.heartbeat);
+      for (let n = 0; n < 3; n++) {
+        const before = await beat();
+        await waitUntil(async () => (await beat()) !== before, { timeoutMs: 5000 });
+        const waiting = await evaluate.getJobs(['delayed', 'wait', 'prioritized']);
+        expect(waiting.filter((j) => j.name === 'tick').length).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await evaluate.close();
+    }
+    const solution = await secsol.createSolution('Crash Loop Scanner');
+    await secsol.startIncident(solution);
+    await waitUntil(async () => (await secsol.solution(solution.id)).flips[0]?.delivery === 'sent', {
+      timeoutMs: 15_000,
+    });
+    expect(
+      fake.messages(ALERT_CHANNEL).filter((m) => !m.thread_ts && /Crash Loop/.test(m.text ?? '')),
+    ).toHaveLength(1);
   });
 });
 

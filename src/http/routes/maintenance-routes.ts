@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../domain/duration.js';
 import { cronOf, isTimeZone, type MaintenanceWindow } from '../../domain/maintenance.js';
-import { INVISIBLE } from '../../domain/text-rules.js';
+import { INVISIBLE, INVISIBLE_REASON } from '../../domain/text-rules.js';
 import { AppError } from '../../errors.js';
 import type { MaintenanceService } from '../../services/maintenance-service.js';
 import { SOLUTION_ID_PATTERN } from '../../services/solution-service.js';
@@ -37,7 +37,7 @@ export const maintenanceBody = z
       .string()
       .trim()
       .max(500)
-      .refine((v) => !INVISIBLE.test(v), 'has control, bidirectional or zero-width characters'),
+      .refine((v) => !INVISIBLE.test(v), INVISIBLE_REASON),
   })
   .strict()
   .superRefine((b, ctx) => {

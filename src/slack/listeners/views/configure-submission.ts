@@ -57,10 +57,10 @@ export const configureFieldSchemas = {
       .string()
       .min(1, 'A name is required.')
       .max(NAME_MAX, `At most ${NAME_MAX} characters.`)
-      // The API's rule (Cc and Cf): controls, bidirectional overrides and zero-width characters.
+      // The API's rule (domain/text-rules.ts).
       .refine(
         (v) => !INVISIBLE.test(v),
-        'The name cannot contain control, bidirectional or zero-width characters.',
+        'The name cannot contain control, bidirectional, zero-width, blank or private-use characters.',
       ),
   ),
   consoleUrl: text.pipe(
