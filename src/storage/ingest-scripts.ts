@@ -42,6 +42,7 @@ export class IngestScripts {
     message: string;
     reportJson: string;
     historyCap: number;
+    historyBudget: number;
     gate?: IngestGate;
   }): Promise<ScriptOutcome<'ingestHealth'> | GateRefusal> {
     const { keys } = this;
@@ -56,6 +57,7 @@ export class IngestScripts {
         a.message,
         a.reportJson,
         a.historyCap,
+        a.historyBudget,
         ...gateArgs(a.gate),
       ],
     );

@@ -27,7 +27,7 @@ export function buildKeys(prefix: string) {
     solution: (id: string) => `${p}:sol:${id}`,
     /** STRING: sha256(token) -> solution id. */
     token: (hash: string) => `${p}:token:${hash}`,
-    /** LIST of JSON health reports, newest first, capped. */
+    /** LIST of JSON health reports, newest first, capped by count and by bytes (solution's healthBytes). */
     healthHistory: (id: string) => `${p}:health:${id}`,
     /** LIST of JSON security events, newest first, capped by count and by bytes (solution's eventBytes). */
     events: (id: string) => `${p}:events:${id}`,

@@ -9,6 +9,11 @@ import type { IngestGate } from './scripts.js';
 export type { StoredEventRef } from './ingest-scripts.js';
 
 export const HEALTH_HISTORY_CAP = 100;
+/**
+ * And at most this many bytes (the newest report always): a report may carry up to the body limit of
+ * details, and 100 of them would be 25 MiB for one token to fill.
+ */
+export const HEALTH_HISTORY_BUDGET = 1024 * 1024;
 export const EVENT_HISTORY_CAP = 500;
 /** How many recent event ids per solution are remembered for deduplication. */
 export const EVENT_ID_CAP = 10_000;
@@ -72,6 +77,7 @@ export class ReportRepository {
       message: report.message ?? '',
       reportJson: JSON.stringify(report),
       historyCap: HEALTH_HISTORY_CAP,
+      historyBudget: HEALTH_HISTORY_BUDGET,
     });
   }
 

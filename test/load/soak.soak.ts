@@ -1,6 +1,7 @@
 /**
  * Memory soak (not part of `npm test`; `npm run soak`, run by .ci/run): a few solution tokens send large
- * high-severity events as fast as their rate limit lets them, for a bounded time, and Redis memory must
+ * high-severity events (and health reports with as large details) as fast as their rate limit lets them,
+ * for a bounded time, and Redis memory must
  * reach a plateau (docs/reliability.md row 15, item 5 of issue 8). Before the byte budget each event was
  * kept twice, in a list capped only by count (500 × ~200 KB) and copied into its 7-day event batch, so
  * memory grew for as long as the load lasted.
@@ -17,6 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { HEALTH_HISTORY_BUDGET } from '../../src/storage/report-repository.js';
 import { startApp, type TestApp } from '../harness/app.js';
 import { type Secsol as Driver, Secsol, type SolutionRef } from '../harness/drivers.js';
 import { FakeSlack } from '../harness/fake-slack.js';
@@ -91,15 +93,23 @@ async function sample(t: number, accepted: number): Promise<Sample> {
   return { t, usedMB: used / MB, keysMB: bytes / MB, keys: keys.length, accepted, byFamily };
 }
 
-/** One token at its pace until `end`: each request one event of EVENT_KB KB, high severity (a batch each). */
+/**
+ * One token at its pace until `end`: each request one event of EVENT_KB KB, high severity (a batch each),
+ * and every fourth a health report carrying as much in its details (the health history's byte budget).
+ */
 async function drive(secsol: Driver, s: SolutionRef, end: number, tally: Map<number, number>) {
   const blob = 'x'.repeat(EVENT_KB * 1000);
   const gap = 1000 / RATE;
   const start = Date.now();
   for (let i = 0; Date.now() < end; i++) {
-    const res = await secsol.postEvents(s, {
-      events: [{ id: `${s.id}-${i}`, severity: 'high', title: `Finding ${i}`, properties: { raw: blob } }],
-    });
+    const res =
+      i % 4 === 3
+        ? await secsol.postHealth(s, { status: 'healthy', details: { raw: blob } })
+        : await secsol.postEvents(s, {
+            events: [
+              { id: `${s.id}-${i}`, severity: 'high', title: `Finding ${i}`, properties: { raw: blob } },
+            ],
+          });
     tally.set(res.status, (tally.get(res.status) ?? 0) + 1);
     // Pacing a load generator, not waiting for a condition: the next request at its slot.
     const wait = start + (i + 1) * gap - Date.now();
@@ -123,7 +133,7 @@ it(`holds Redis memory to a plateau under ${SOLUTIONS} tokens of ${EVENT_KB} KB 
   await driving;
 
   const budgetBytes = app.config.eventBudget;
-  const ceilingMB = (budgetBytes * SOLUTIONS) / MB + OVERHEAD_MB;
+  const ceilingMB = ((budgetBytes + HEALTH_HISTORY_BUDGET) * SOLUTIONS) / MB + OVERHEAD_MB;
   const lastThird = samples.filter((s) => s.t >= (SECONDS * 2) / 3);
   const first = lastThird[0] as Sample;
   const last = lastThird[lastThird.length - 1] as Sample;
@@ -133,8 +143,8 @@ it(`holds Redis memory to a plateau under ${SOLUTIONS} tokens of ${EVENT_KB} KB 
   const f = (n: number) => n.toFixed(1).padStart(7);
   console.log(
     [
-      `soak: ${SOLUTIONS} tokens × ${RATE} req/s × ${EVENT_KB} KB events, ${SECONDS} s, SECSOL_EVENT_BUDGET=${BUDGET}`,
-      `answers: ${[...tally].map(([status, n]) => `${n}× ${status}`).join(', ')} (${sentMB.toFixed(0)} MB of events accepted)`,
+      `soak: ${SOLUTIONS} tokens × ${RATE} req/s × ${EVENT_KB} KB events or reports, ${SECONDS} s, SECSOL_EVENT_BUDGET=${BUDGET}`,
+      `answers: ${[...tally].map(([status, n]) => `${n}× ${status}`).join(', ')} (${sentMB.toFixed(0)} MB of events and reports accepted)`,
       '     t (s) | used_memory (MB) | secsol keys (MB) |  keys | events accepted',
       ...samples.map(
         (s) =>
@@ -144,7 +154,7 @@ it(`holds Redis memory to a plateau under ${SOLUTIONS} tokens of ${EVENT_KB} KB 
         .sort((a, b) => b[1] - a[1])
         .map(([family, mb]) => `${family} ${mb.toFixed(2)}`)
         .join(', ')}`,
-      `peak ${peakMB.toFixed(1)} MB (ceiling ${ceilingMB.toFixed(1)} MB = budget × ${SOLUTIONS} + ${OVERHEAD_MB} MB); ` +
+      `peak ${peakMB.toFixed(1)} MB (ceiling ${ceilingMB.toFixed(1)} MB = (event budget + 1 MiB of health history) × ${SOLUTIONS} + ${OVERHEAD_MB} MB); ` +
         `last third ${first.t.toFixed(0)}–${last.t.toFixed(0)} s grew ${growthMB.toFixed(2)} MB (allowed ${GROWTH_MB} MB)`,
     ].join('\n'),
   );

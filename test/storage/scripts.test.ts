@@ -138,6 +138,7 @@ describe('ingestHealth', () => {
     message: `at ${observedAt}`,
     reportJson: JSON.stringify({ observedAt }),
     historyCap: 2,
+    historyBudget: 1024,
   });
 
   it('says missing for an unknown solution and not-connected for one not connected', async () => {
@@ -162,6 +163,36 @@ describe('ingestHealth', () => {
     expect(h).toMatchObject({ lastObservedAt: '300', lastHealthStatus: 'unhealthy', unhealthyStreak: '2' });
     expect(await redis.llen(keys.healthHistory('a'))).toBe(2);
     expect(await redis.zscore(keys.deadlines, 'a')).toBe('10300');
+  });
+
+  it('keeps the history within its byte budget, the newest report always, counting a legacy history once', async () => {
+    const { scripts, keys } = ctx;
+    await createConnected('a');
+    const sized = (observedAt: number, size: number) => ({
+      ...report(observedAt),
+      historyCap: 100,
+      historyBudget: 1000,
+      reportJson: JSON.stringify({ observedAt, pad: 'x'.repeat(size) }),
+    });
+    const stored = async () => (await redis.lrange(keys.healthHistory('a'), 0, -1)).map((r) => JSON.parse(r));
+    const bytes = async () =>
+      (await redis.lrange(keys.healthHistory('a'), 0, -1)).reduce((n, r) => n + Buffer.byteLength(r), 0);
+    // A history from before the budget (no running total): counted once, then trimmed with the rest.
+    for (let i = 1; i <= 5; i++)
+      await redis.rpush(keys.healthHistory('a'), JSON.stringify({ old: i, pad: 'y'.repeat(300) }));
+    await scripts.ingestHealth(sized(10, 300));
+    expect((await stored()).map((r) => r.observedAt ?? `old ${r.old}`)).toEqual([10, 'old 1', 'old 2']);
+    expect(Number(await redis.hget(keys.solution('a'), 'healthBytes'))).toBe(await bytes());
+    for (let i = 11; i <= 20; i++) await scripts.ingestHealth(sized(i, 200));
+    expect(await bytes()).toBeLessThanOrEqual(1000);
+    expect((await stored()).map((r) => r.observedAt)).toEqual([20, 19, 18, 17]);
+    expect(Number(await redis.hget(keys.solution('a'), 'healthBytes'))).toBe(await bytes());
+    // One report over the whole budget is still kept, alone: the newest is what people look at.
+    await scripts.ingestHealth(sized(21, 5000));
+    expect((await stored()).map((r) => r.observedAt)).toEqual([21]);
+    await scripts.ingestHealth(sized(22, 10));
+    expect((await stored()).map((r) => r.observedAt)).toEqual([22]);
+    expect(Number(await redis.hget(keys.solution('a'), 'healthBytes'))).toBe(await bytes());
   });
 
   describe('with a gate (a report through the API)', () => {
