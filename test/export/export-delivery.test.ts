@@ -37,7 +37,7 @@ async function start(extra: Record<string, string> = {}): Promise<TestApp> {
     env: {
       SECSOL_EXPORT_URL: receiver.url,
       SECSOL_EXPORT_SECRET: SECRET,
-      SECSOL_EXPORT_TIMEOUT: '300ms',
+      SECSOL_EXPORT_TIMEOUT: '1s',
       SECSOL_EXPORT_BACKOFF: '100ms',
       SECSOL_EXPECTED_EVERY: '1m',
       ...extra,

@@ -164,26 +164,20 @@ export function httpCorpus(t: Target): HttpInput[] {
   const add = (group: string, name: string, rest: Omit<HttpInput, 'kind' | 'group' | 'name'>) =>
     out.push({ kind: 'http', group, name, ...rest });
 
-  // Each invisible-character class in each text field.
+  // Each invisible-character class in each text field; the blank-looking ones in the name-like fields.
   for (const f of textFields(t)) {
-    for (const [what, chars] of Object.entries(BAD_CHARACTERS)) {
-      add('invisible characters', `${what} in ${f.field}`, {
-        method: f.method,
-        path: f.path,
-        token: f.token,
-        body: f.body(chars),
-        expect: [400],
-      });
-    }
-    if (!/\.(name|vendor|title)$/.test(f.field)) continue;
-    for (const [what, chars] of Object.entries(BLANK_CHARACTERS)) {
-      add('blank characters', `${what} in ${f.field}`, {
-        method: f.method,
-        path: f.path,
-        token: f.token,
-        body: f.body(chars),
-        expect: [400],
-      });
+    const groups: [string, Record<string, string>][] = [['invisible characters', BAD_CHARACTERS]];
+    if (/\.(name|vendor|title)$/.test(f.field)) groups.push(['blank characters', BLANK_CHARACTERS]);
+    for (const [group, classes] of groups) {
+      for (const [what, chars] of Object.entries(classes)) {
+        add(group, `${what} in ${f.field}`, {
+          method: f.method,
+          path: f.path,
+          token: f.token,
+          body: f.body(chars),
+          expect: [400],
+        });
+      }
     }
   }
 

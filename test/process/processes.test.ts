@@ -124,7 +124,7 @@ describe('when evaluation stops', () => {
 describe('when secsol receives SIGTERM', () => {
   it('stops and exits 0', async ({ fake, spawnSecsol }) => {
     const prefix = testPrefix('sigterm');
-    const env = testEnv(fake, prefix, { PORT: String(await freePort()) });
+    const env = testEnv(fake, prefix, { PORT: String(await freePort()), SECSOL_SHUTDOWN_BUDGET: '2s' });
     const p = spawnSecsol('main', env);
     const redis = testRedis();
     try {

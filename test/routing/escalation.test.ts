@@ -19,7 +19,8 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   const env = {
     SECSOL_EXPECTED_EVERY: '10m',
-    SECSOL_ESCALATE_AFTER: '1s',
+    // Long enough for an acknowledgement to land first on a loaded machine.
+    SECSOL_ESCALATE_AFTER: '3s',
     SECSOL_ESCALATION_USERGROUP: 'S0ONCALL',
     SECSOL_ESCALATION_CHANNEL: ESCALATION_CHANNEL,
   };

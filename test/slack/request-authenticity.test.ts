@@ -291,9 +291,9 @@ describe('when a request body is too large', () => {
     });
     const [tooBig, valid] = await Promise.all([big, sendPing()]);
     expect(tooBig.status).toBe(413);
-    expect(tooBig.elapsedMs).toBeLessThan(1000);
+    expect(tooBig.elapsedMs).toBeLessThan(2500);
     expect(tooBig.sentBytes).toBeLessThan(80 * chunk.length);
-    expect(valid.elapsedMs).toBeLessThan(1000);
+    expect(valid.elapsedMs).toBeLessThan(2500);
   });
 
   it('cuts slow chunked uploads at the limit on the bytes received, and stays responsive', async () => {
@@ -307,7 +307,7 @@ describe('when a request body is too large', () => {
       }),
     );
     const valid = await sendPing();
-    expect(valid.elapsedMs).toBeLessThan(1000);
+    expect(valid.elapsedMs).toBeLessThan(2500);
     for (const upload of await Promise.all(uploads)) {
       expect(upload.status).toBe(413);
       // Answered once the limit was crossed, not after the whole 4 MiB; a client that then goes quiet

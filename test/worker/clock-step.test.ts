@@ -31,8 +31,17 @@ describe('when the clock steps back an hour under a running worker', () => {
     const queue = new Queue('evaluate', { connection: redis, prefix: ctx.keys.bullPrefix });
     try {
       // The scheduler's next tick is a delayed job at a wall-clock instant; push it an hour away.
-      await waitUntil(async () => (await queue.getDelayed()).length > 0, { timeoutMs: 5000, intervalMs: 20 });
-      for (const job of await queue.getDelayed()) await job.changeDelay(3_600_000);
+      // The scheduler promotes it every 200 ms: one promoted between the read and the change is no longer
+      // delayed (BullMQ throws), so read and change again until one change lands.
+      await waitUntil(
+        async () => {
+          const [job] = await queue.getDelayed();
+          if (!job) return false;
+          await job.changeDelay(3_600_000);
+          return true;
+        },
+        { timeoutMs: 5000, intervalMs: 20 },
+      );
       // No tick for a while now (the one in flight, if any, ends)…
       let last = await heartbeat();
       await waitUntil(
