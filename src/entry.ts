@@ -27,22 +27,19 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
   const logger = createLogger(config.logLevel, `secsol-${part.name}`, { pretty: config.slack.local });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandledRejection'));
   const stopWeb = supervise ? superviseWebProcesses(config.webProcesses, logger) : undefined;
-  let running: { close(): Promise<void> };
-  try {
-    running =
-      part.web || part.worker
-        ? await run(config, { web: part.web, worker: part.worker, logger })
-        : { close: async () => {} };
-  } catch (err) {
-    logger.fatal({ err }, 'secsol could not start');
-    process.exit(1);
-  }
+  const starting =
+    part.web || part.worker
+      ? run(config, { web: part.web, worker: part.worker, logger })
+      : Promise.resolve({ close: async () => {} });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
+      // A signal during start-up (the port may already answer) waits for the start, then closes what it
+      // started: the handlers are in place before anything starts, so a SIGTERM never finds Node's default.
+      const running = await starting;
       await Promise.all([running.close(), stopWeb?.()]);
       process.exit(0);
     } catch (err) {
@@ -52,4 +49,10 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  try {
+    await starting;
+  } catch (err) {
+    logger.fatal({ err }, 'secsol could not start');
+    process.exit(1);
+  }
 }
