@@ -98,8 +98,9 @@ describe('when a new incident opens after an earlier snooze expired', () => {
 
 describe('when someone snoozes and unsnoozes a solution with /secsol while its incident is open', () => {
   it('edits the alert each time, and after unsnooze it shows the state the incident is in now', async () => {
-    // every 2 s + grace 1 s: without reports, Unhealthy becomes Stopped reporting after 3 s.
-    app = await startApp(fake);
+    // every 4 s + grace 2 s: without reports, Unhealthy becomes Stopped reporting after 6 s, time enough to
+    // see the alert and snooze it first on a loaded machine.
+    app = await startApp(fake, { env: { SECSOL_EXPECTED_EVERY: '4s', SECSOL_GRACE: '2s' } });
     const s = await createSolution('Command-held WAF');
     await healthy(s.id, s.token);
     await report(s.id, s.token, 'unhealthy', 'rule sync failing');
@@ -110,7 +111,7 @@ describe('when someone snoozes and unsnoozes a solution with /secsol while its i
     await fake.waitFor((c) => updatesOf(ts)(c) && JSON.stringify(c.args.blocks).includes('Snoozed until'));
 
     // Held while snoozed: the escalation posts nothing in the thread.
-    await waitUntil(async () => (await detail(s.id)).flips[0]?.delivery === 'held', { timeoutMs: 8000 });
+    await waitUntil(async () => (await detail(s.id)).flips[0]?.delivery === 'held', { timeoutMs: 12_000 });
     expect((await detail(s.id)).flips[0]?.to).toBe('stopped_reporting');
 
     await slash(app, `unsnooze ${s.id}`);

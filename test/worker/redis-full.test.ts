@@ -23,7 +23,7 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   app = await startApp(fake, {
     redis: { env: { REDIS_URL: redis.url }, connect: () => new Redis(redis.url) },
-    env: { SECSOL_EXPECTED_EVERY: '2s', SECSOL_GRACE: '1s' },
+    env: { SECSOL_EXPECTED_EVERY: '4s', SECSOL_GRACE: '1s' },
   });
 });
 afterAll(async () => {
@@ -57,20 +57,22 @@ describe('when Redis is full while a solution goes silent', () => {
     const secsol = new Secsol(app, fake);
     const quiet = await secsol.createSolution('Goes Quiet');
     const talker = await secsol.createSolution('Keeps Talking');
-    await secsol.becomeHealthy(quiet);
+    // The talker first: the quiet one's 5 s (4 s cadence + 1 s grace) start last, and filling Redis takes
+    // well under that even on a loaded machine.
     await secsol.becomeHealthy(talker);
+    await secsol.becomeHealthy(quiet);
 
     const filler = await fillRedis();
     // A report cannot be stored: 503 with Retry-After, never a 500.
     const refused = await secsol.report(talker, 'healthy');
     expect(refused.status).toBe(503);
-    // The quiet solution's deadline passes while Redis is full (2 s cadence + 1 s grace). Whatever secsol or
+    // The quiet solution's deadline passes while Redis is full (4 s cadence + 1 s grace). Whatever secsol or
     // BullMQ frees meanwhile (completed jobs, expired keys) is filled again, so Redis stays full throughout.
     const fullSince = Date.now();
     await waitUntil(
       async () => {
         filler.push(...(await fillRedis()));
-        return Date.now() - fullSince >= 4000;
+        return Date.now() - fullSince >= 6000;
       },
       { timeoutMs: 15_000, intervalMs: 100 },
     );
