@@ -38,7 +38,7 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
     logger.info({ signal }, 'shutting down');
     try {
       // A signal during start-up (the port may already answer) waits for the start, then closes what it
-      // started: the handlers are in place before anything starts, so a SIGTERM never finds Node's default.
+      // started: the handlers are in place before anything starts.
       const running = await starting;
       await Promise.all([running.close(), stopWeb?.()]);
       process.exit(0);
