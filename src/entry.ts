@@ -27,10 +27,13 @@ export async function boot(role: { web: boolean; worker: boolean; name: string }
   const logger = createLogger(config.logLevel, `secsol-${part.name}`, { pretty: config.slack.local });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandledRejection'));
   const stopWeb = supervise ? superviseWebProcesses(config.webProcesses, logger) : undefined;
-  const starting =
+  // Started a microtask later, once the signal handlers below are in place: until a handler exists, SIGTERM
+  // has the operating system's default disposition and ends the process at once, mid-start.
+  const starting = Promise.resolve().then(() =>
     part.web || part.worker
       ? run(config, { web: part.web, worker: part.worker, logger })
-      : Promise.resolve({ close: async () => {} });
+      : { close: async () => {} },
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -152,6 +152,27 @@ describe('when secsol receives SIGTERM', () => {
       redis.disconnect();
     }
   });
+
+  it('stops and exits 0 when it comes during start-up, before secsol has started', async ({
+    fake,
+    spawnSecsol,
+  }) => {
+    const prefix = testPrefix('sigterm-start');
+    const env = testEnv(fake, prefix, { PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    const p = spawnSecsol('main', env);
+    const redis = testRedis();
+    try {
+      // Its first line is written while it starts; the port (and 'secsol started') come later.
+      await waitUntil(() => p.output().includes('"msg"'), { timeoutMs: 10_000, intervalMs: 5 });
+      p.kill('SIGTERM');
+      expect(await p.exited, p.output()).toBe(0);
+    } finally {
+      p.kill('SIGKILL');
+      await p.exited;
+      await cleanupPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
 });
 
 describe('when the configuration is wrong in several places', () => {
