@@ -18,5 +18,6 @@ export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa
 export const INVISIBLE_REASON = 'has control, bidirectional, zero-width, blank or private-use characters';
 
 /** The same, except the line breaks and tabs a multi-line message may carry. */
-export const INVISIBLE_IN_PROSE_REASON = 'has control, bidirectional or zero-width characters';
 export const INVISIBLE_IN_PROSE = /(?![\n\t])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+/** Why a value matching INVISIBLE_IN_PROSE is refused, as the API words it. */
+export const INVISIBLE_IN_PROSE_REASON = 'has control, bidirectional or zero-width characters';
